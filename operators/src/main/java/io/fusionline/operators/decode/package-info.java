@@ -1,0 +1,2 @@
+/** Turning raw Kafka bytes into validated records, or into dead letters with a reason. */
+package io.fusionline.operators.decode;

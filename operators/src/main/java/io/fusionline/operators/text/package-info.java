@@ -1,0 +1,2 @@
+/** Keyed functions over text events. */
+package io.fusionline.operators.text;
