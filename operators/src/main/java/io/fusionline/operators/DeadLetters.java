@@ -8,9 +8,9 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The dead-letter side output shared by every stage. A stage that rejects an input emits one
- * {@link DeadLetter} with the input's Kafka coordinates and bytes, its own stage name and a
- * one-line reason, and goes on with the next input.
+ * The dead-letter side output shared by every stage. A stage that rejects an input emits one {@link
+ * DeadLetter} with the input's Kafka coordinates and bytes, its own stage name and a one-line
+ * reason, and goes on with the next input.
  */
 public final class DeadLetters {
 

@@ -9,11 +9,11 @@ import java.util.Map;
  * A transparent keyword baseline for text evidence in both domains: inspection defect classes
  * (scratch, dent, stain, crack, missing feature) and fraud. Each lexicon term adds a weight to its
  * label; numeric features add evidence where a rule names them (high spindle temperature or tool
- * wear; a large amount at high velocity on a new device). Evidence {@code e} becomes a score
- * {@code 1 - exp(-e)}.
+ * wear; a large amount at high velocity on a new device). Evidence {@code e} becomes a score {@code
+ * 1 - exp(-e)}.
  *
- * <p>This is the text-only baseline the fusion model is measured against, and what decides while
- * no fused model is loaded. It is stateless and thread-safe.
+ * <p>This is the text-only baseline the fusion model is measured against, and what decides while no
+ * fused model is loaded. It is stateless and thread-safe.
  */
 public final class KeywordRiskScorer {
 
@@ -93,14 +93,22 @@ public final class KeywordRiskScorer {
         Map<String, Map<String, Double>> lexicon = new LinkedHashMap<>();
         lexicon.put(
                 "scratch",
-                Map.of("scratch", 1.2, "scratched", 1.2, "scratches", 1.2, "scuff", 0.8, "scrape",
+                Map.of(
+                        "scratch",
+                        1.2,
+                        "scratched",
+                        1.2,
+                        "scratches",
+                        1.2,
+                        "scuff",
+                        0.8,
+                        "scrape",
                         0.8));
         lexicon.put("dent", Map.of("dent", 1.2, "dented", 1.2, "bent", 0.8, "deformed", 0.8));
         lexicon.put(
                 "stain",
                 Map.of("stain", 1.2, "stained", 1.2, "smear", 0.8, "discolored", 0.8, "oil", 0.4));
-        lexicon.put(
-                "crack", Map.of("crack", 1.2, "cracked", 1.2, "fracture", 1.0, "split", 0.6));
+        lexicon.put("crack", Map.of("crack", 1.2, "cracked", 1.2, "fracture", 1.0, "split", 0.6));
         lexicon.put(
                 "missing_feature",
                 Map.of("missing", 1.0, "absent", 0.8, "no hole", 1.0, "without", 0.3));

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the text of one event says: the winning label, its score in [0, 1], a probability per
- * label and the terms that produced the evidence (for the decision's explanation).
+ * What the text of one event says: the winning label, its score in [0, 1], a probability per label
+ * and the terms that produced the evidence (for the decision's explanation).
  *
  * @param label winning label, {@link KeywordRiskScorer#OK} when nothing matched
  * @param score confidence of {@code label} being a problem, in [0, 1]; 0 for {@code ok}

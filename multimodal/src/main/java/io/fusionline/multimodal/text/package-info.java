@@ -1,5 +1,5 @@
 /**
- * Text modality: tokenization and the keyword baseline that turns operator notes, machine logs
- * and transaction descriptions into a label and a score.
+ * Text modality: tokenization and the keyword baseline that turns operator notes, machine logs and
+ * transaction descriptions into a label and a score.
  */
 package io.fusionline.multimodal.text;

@@ -45,8 +45,7 @@ class KeywordRiskScorerTest {
 
         assertThat(a.label()).isEqualTo(KeywordRiskScorer.FRAUD);
         assertThat(a.matchedTerms())
-                .containsExactly(
-                        "didn't make", "amount>1000&velocity>=4", "new_device&amount>500");
+                .containsExactly("didn't make", "amount>1000&velocity>=4", "new_device&amount>500");
         assertThat(a.score()).isCloseTo(1 - Math.exp(-2.5), within(1e-9));
         assertThat(a.probabilities().values().stream().mapToDouble(Double::doubleValue).sum())
                 .isCloseTo(1.0, within(1e-9));
@@ -54,8 +53,7 @@ class KeywordRiskScorerTest {
 
     @Test
     void shouldFlagHotSpindleFromMachineLogFeatures() {
-        TextAssessment a =
-                KeywordRiskScorer.assess("spindle status", Map.of("temperature", 91.0));
+        TextAssessment a = KeywordRiskScorer.assess("spindle status", Map.of("temperature", 91.0));
 
         assertThat(a.label()).isEqualTo("crack");
         assertThat(a.matchedTerms()).containsExactly("temperature>85");

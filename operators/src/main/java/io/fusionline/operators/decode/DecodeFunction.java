@@ -14,8 +14,8 @@ import org.apache.flink.util.Collector;
 /**
  * Decodes raw Kafka records into one record type and validates them. A record that cannot be
  * decoded (stage {@value #DECODE_STAGE}) or fails validation (stage {@value #VALIDATE_STAGE}) goes
- * to {@link DeadLetters#TAG} with its coordinates, bytes and reason; nothing is dropped and
- * nothing fails the job.
+ * to {@link DeadLetters#TAG} with its coordinates, bytes and reason; nothing is dropped and nothing
+ * fails the job.
  *
  * <p>Metrics: {@code decoded}, {@code deadLettered}.
  */

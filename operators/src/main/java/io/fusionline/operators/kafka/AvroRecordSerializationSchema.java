@@ -12,8 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes fusionline records to one Kafka topic in a {@link WireFormat}, keyed by a field of the
- * record (the source id, so all records of a source land in one partition, in order). The codec
- * is created in {@link #open}, on the task manager.
+ * record (the source id, so all records of a source land in one partition, in order). The codec is
+ * created in {@link #open}, on the task manager.
  */
 public final class AvroRecordSerializationSchema<T extends SpecificRecord>
         implements KafkaRecordSerializationSchema<T> {

@@ -6,8 +6,8 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Emits every Kafka record as a {@link RawRecord}; it cannot fail on content, so no input can
- * stop the source.
+ * Emits every Kafka record as a {@link RawRecord}; it cannot fail on content, so no input can stop
+ * the source.
  */
 public final class RawRecordDeserializationSchema
         implements KafkaRecordDeserializationSchema<RawRecord> {

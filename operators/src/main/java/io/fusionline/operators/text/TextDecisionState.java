@@ -1,8 +1,8 @@
 package io.fusionline.operators.text;
 
 /**
- * Per-source state of {@link TextDecisionFunction}. A Flink POJO, so its serializer supports
- * adding fields later (state schema evolution) without a custom serializer.
+ * Per-source state of {@link TextDecisionFunction}. A Flink POJO, so its serializer supports adding
+ * fields later (state schema evolution) without a custom serializer.
  */
 public class TextDecisionState {
 

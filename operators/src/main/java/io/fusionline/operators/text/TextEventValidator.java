@@ -4,8 +4,8 @@ import io.fusionline.operators.decode.RecordValidator;
 import io.fusionline.schema.text.TextEvent;
 
 /**
- * A text event needs a source id (it is the key), a positive event time and text of at most
- * {@value #MAX_TEXT_CHARS} characters.
+ * A text event needs a source id (it is the key), a positive event time and text of at most {@value
+ * #MAX_TEXT_CHARS} characters.
  */
 public final class TextEventValidator implements RecordValidator<TextEvent> {
     private static final long serialVersionUID = 1L;

@@ -10,10 +10,11 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Kafka {@link Serde} for one fusionline record type over a {@link WireFormat}.
  *
- * <p>Use it directly ({@code new KafkaProducer<>(props, keySerde, KafkaRecordSerde.of(TextEvent.class)
- * .serializer())}) or by class name in client properties; then {@value #RECORD_CLASS} names the
- * record class and {@value #WIRE_FORMAT} the format (default {@code single-object}). The
- * deserializer throws {@link SerializationException} with the decoding reason for bad bytes.
+ * <p>Use it directly ({@code new KafkaProducer<>(props, keySerde,
+ * KafkaRecordSerde.of(TextEvent.class) .serializer())}) or by class name in client properties; then
+ * {@value #RECORD_CLASS} names the record class and {@value #WIRE_FORMAT} the format (default
+ * {@code single-object}). The deserializer throws {@link SerializationException} with the decoding
+ * reason for bad bytes.
  *
  * <p>Kafka uses a serializer from one thread at a time per client, so one codec per instance is
  * safe.

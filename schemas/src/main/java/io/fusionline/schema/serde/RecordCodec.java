@@ -3,9 +3,9 @@ package io.fusionline.schema.serde;
 /**
  * Encodes and decodes one record type to and from bytes.
  *
- * <p>A codec holds reusable buffers and is <b>not thread-safe</b>: create one per thread (per
- * Flink subtask, per Kafka client) from a {@link WireFormat}. It is never serialized with a job
- * graph; the {@code WireFormat} that creates it is.
+ * <p>A codec holds reusable buffers and is <b>not thread-safe</b>: create one per thread (per Flink
+ * subtask, per Kafka client) from a {@link WireFormat}. It is never serialized with a job graph;
+ * the {@code WireFormat} that creates it is.
  *
  * @param <T> the record type
  */

@@ -11,8 +11,8 @@ import org.apache.avro.Schema;
  * Older writer schemas of a record type that decoders must still read.
  *
  * <p>When a schema changes, its previous version is copied, unchanged, to the classpath resource
- * {@code fusionline/schema-history/<full name>.v<N>.avsc} (N = 1, 2, ... without gaps), and the
- * new version must be able to read it (add fields with defaults, give enums a default). Decoders
+ * {@code fusionline/schema-history/<full name>.v<N>.avsc} (N = 1, 2, ... without gaps), and the new
+ * version must be able to read it (add fields with defaults, give enums a default). Decoders
  * register every version found, so records written by older producers resolve into the current
  * generated class with defaults filled in.
  */

@@ -5,8 +5,8 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Avro single-object encoding: {@code C3 01}, the writer schema's 8-byte CRC-64-AVRO fingerprint,
  * then the Avro binary body. Self-describing without a registry; a decoder accepts the current
- * schema and every older version listed in {@link SchemaHistory}, and rejects any other
- * fingerprint with a reason.
+ * schema and every older version listed in {@link SchemaHistory}, and rejects any other fingerprint
+ * with a reason.
  */
 public final class SingleObjectWireFormat implements WireFormat {
     private static final long serialVersionUID = 1L;

@@ -9,10 +9,10 @@ import org.apache.avro.specific.SpecificRecord;
  * that they travel inside Flink job graphs; the codecs they create are not, and are created where
  * they are used (in a function's {@code open()}).
  *
- * <p>Implementations: {@link SingleObjectWireFormat} (the default; self-describing through a
- * schema fingerprint, no registry needed). A schema-registry format (for example Confluent's magic
- * byte + 4-byte schema id) implements this interface with a registry client and plugs in through
- * {@link #named(String)} without touching operators.
+ * <p>Implementations: {@link SingleObjectWireFormat} (the default; self-describing through a schema
+ * fingerprint, no registry needed). A schema-registry format (for example Confluent's magic byte +
+ * 4-byte schema id) implements this interface with a registry client and plugs in through {@link
+ * #named(String)} without touching operators.
  */
 public interface WireFormat extends Serializable {
 

@@ -75,9 +75,7 @@ class SchemaRoundTripTest {
                         .setText("dispute the payment")
                         .setConfidence(0.87)
                         .setWords(
-                                List.of(
-                                        new TranscriptWord(
-                                                "dispute", T0, T0.plusMillis(400), 0.9)))
+                                List.of(new TranscriptWord("dispute", T0, T0.plusMillis(400), 0.9)))
                         .setModel("vosk-model-small-en-us-0.15")
                         .build(),
                 Decision.newBuilder()

@@ -1,0 +1,140 @@
+package io.fusionline.deploy;
+
+import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
+import io.fusionline.deploy.kafka.FusionlineTopics;
+import io.fusionline.jobs.FusionlineJob;
+import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaConnectors;
+import io.fusionline.jobs.KafkaPreflight;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * fusionline on one machine: a Kafka broker (embedded, or an external one that answered a preflight
+ * check), the topics, and the fusionline job on a Flink MiniCluster with its web UI, all on
+ * 127.0.0.1. {@link #close} cancels the job and stops the embedded broker; it is idempotent and
+ * safe to call from a shutdown hook.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    private final EmbeddedKafkaBroker broker;
+    private final Configuration jobConf;
+    private final String webUiUrl;
+    private final JobClient job;
+    private boolean closed;
+
+    private LocalRuntime(
+            EmbeddedKafkaBroker broker, Configuration jobConf, String webUiUrl, JobClient job) {
+        this.broker = broker;
+        this.jobConf = jobConf;
+        this.webUiUrl = webUiUrl;
+        this.job = job;
+    }
+
+    /**
+     * Starts everything. When {@code jobConf} names no bootstrap servers, an embedded broker is
+     * started and its address is written into the returned {@link #jobConfiguration()}.
+     *
+     * @param webPort port of the Flink web UI; 0 picks a free one
+     * @param parallelism parallelism of the job (and task slots of the MiniCluster)
+     */
+    public static LocalRuntime start(Configuration jobConf, int webPort, int parallelism)
+            throws Exception {
+        Configuration conf = new Configuration(jobConf);
+        EmbeddedKafkaBroker broker = null;
+        try {
+            if (conf.getOptional(FusionlineJobOptions.BOOTSTRAP_SERVERS).isEmpty()) {
+                broker = EmbeddedKafkaBroker.start();
+                conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            } else {
+                KafkaPreflight.requireReachable(
+                        conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), Duration.ofSeconds(5));
+            }
+            FusionlineJobOptions.validate(conf);
+            String bootstrap = conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS);
+            FusionlineTopics.ensure(
+                    bootstrap, FusionlineTopics.names(conf), FusionlineTopics.DEFAULT_PARTITIONS);
+
+            int port = webPort == 0 ? LocalPorts.free() : webPort;
+            Configuration flink = new Configuration();
+            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.PORT, port);
+            flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+            flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            FusionlineJob.enableCheckpointing(
+                    env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+            FusionlineJob.builder()
+                    .options(conf)
+                    .textEvents(KafkaConnectors.textEventsSource(conf))
+                    .decisions(KafkaConnectors.decisionsSink(conf))
+                    .deadLetters(KafkaConnectors.deadLettersSink(conf))
+                    .build()
+                    .addTo(env);
+            JobClient job = env.executeAsync("fusionline");
+            return new LocalRuntime(broker, conf, "http://127.0.0.1:" + port, job);
+        } catch (Exception | Error e) {
+            if (broker != null) {
+                try {
+                    broker.close();
+                } catch (RuntimeException closeError) {
+                    e.addSuppressed(closeError);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The job configuration in use, with the bootstrap servers filled in. */
+    public Configuration jobConfiguration() {
+        return new Configuration(jobConf);
+    }
+
+    public String bootstrapServers() {
+        return jobConf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS);
+    }
+
+    public String webUiUrl() {
+        return webUiUrl;
+    }
+
+    /** True when the broker was started by this runtime. */
+    public boolean embeddedKafka() {
+        return broker != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        try {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // A job that already finished or failed cannot be cancelled; nothing to undo.
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (broker != null) {
+            try {
+                broker.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.fusionline.deploy.cli;
+
+import io.fusionline.deploy.LocalRuntime;
+import io.fusionline.deploy.demo.DemoDriver;
+import io.fusionline.jobs.FusionlineJobOptions;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fusionline demo}: the whole pipeline on this machine, decisions printed live. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Starts a real Kafka broker (KRaft, on 127.0.0.1) and the fusionline job on a Flink "
+                    + "MiniCluster with its web UI, produces sample events of a factory line and "
+                    + "a fraud desk (with a few malformed records), and prints each decision and "
+                    + "dead letter as it is committed.",
+            "Ctrl-C stops everything cleanly."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            description = "Stop with exit code 0 after N decisions (default: run until Ctrl-C).")
+    int count;
+
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Use this Kafka instead of starting an embedded broker.")
+    String bootstrap;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "EVENTS_PER_S",
+            defaultValue = "5",
+            description = "Sample events per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--bad-every",
+            paramLabel = "K",
+            defaultValue = "10",
+            description =
+                    "Also send one malformed record every K events; 0 for none (default: ${DEFAULT-VALUE}).")
+    int badEvery;
+
+    @Option(
+            names = "--web-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
+            description = "Port of the Flink web UI (default: a free port).")
+    int webPort;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Seed of the sample events (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            defaultValue = "PT1S",
+            description =
+                    "Checkpoint interval; decisions appear when a checkpoint commits (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        check(count >= 0, "--count must be 0 or more");
+        check(rate > 0 && rate <= 10_000, "--rate must be in (0, 10000]");
+        check(badEvery >= 0, "--bad-every must be 0 or more");
+        check(webPort >= 0 && webPort <= 65535, "--web-port must be a port number");
+        check(
+                !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
+                "--checkpoint-interval must be positive");
+
+        Configuration conf = new Configuration();
+        if (bootstrap != null) {
+            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+        }
+        conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-demo");
+        // Unique per run: two demos on one external Kafka must not fence each other.
+        conf.set(
+                FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,
+                "fusionline-demo-" + UUID.randomUUID().toString().substring(0, 8));
+        if (bootstrap != null) {
+            try {
+                FusionlineJobOptions.validate(conf);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+
+        long started = System.nanoTime();
+        System.err.println(
+                bootstrap == null
+                        ? "fusionline demo: starting an embedded Kafka broker and Flink ..."
+                        : "fusionline demo: connecting to Kafka at " + bootstrap + " ...");
+        try (LocalRuntime runtime = LocalRuntime.start(conf, webPort, 2);
+                DemoDriver driver =
+                        new DemoDriver(runtime.jobConfiguration(), seed, rate, badEvery)) {
+            Thread hook =
+                    new Thread(
+                            () -> {
+                                driver.stop();
+                                runtime.close();
+                            },
+                            "fusionline-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.printf(
+                    "Kafka %s (%s) | Flink web UI %s | ready in %.1f s%n",
+                    runtime.bootstrapServers(),
+                    runtime.embeddedKafka() ? "embedded" : "external",
+                    runtime.webUiUrl(),
+                    (System.nanoTime() - started) / 1e9);
+            System.out.flush();
+            driver.run(count, System.out, started);
+            if (count > 0) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        return 0;
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+}

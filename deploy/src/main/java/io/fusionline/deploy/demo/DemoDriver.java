@@ -1,0 +1,208 @@
+package io.fusionline.deploy.demo;
+
+import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.serde.RecordCodec;
+import io.fusionline.schema.serde.RecordDecodingException;
+import io.fusionline.schema.serde.WireFormat;
+import io.fusionline.schema.text.TextEvent;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Drives the demo against a running job: a background thread produces sample events (and, every
+ * {@code badEvery} events, one malformed record); the calling thread reads committed decisions and
+ * dead letters and prints one line each.
+ */
+public final class DemoDriver implements AutoCloseable {
+
+    /** The demo gives up when no decision is committed within this time. */
+    static final Duration FIRST_DECISION_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Configuration conf;
+    private final long seed;
+    private final double rate;
+    private final int badEvery;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread producerThread;
+    private volatile boolean stopping;
+
+    public DemoDriver(Configuration conf, long seed, double rate, int badEvery) {
+        this.conf = conf;
+        this.seed = seed;
+        this.rate = rate;
+        this.badEvery = badEvery;
+        String bootstrap = conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS);
+        this.producer =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                5),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer());
+        this.consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer());
+        this.producerThread = new Thread(this::produce, "demo-producer");
+        this.producerThread.setDaemon(true);
+    }
+
+    /**
+     * Prints decisions and dead letters committed from now on until {@code count} decisions were
+     * printed (forever when 0) or {@link #stop} is called.
+     */
+    public void run(int count, PrintStream out, long startedNanos) {
+        WireFormat format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
+        RecordCodec<Decision> decisions = format.codec(Decision.class);
+        RecordCodec<DeadLetter> deadLetters = format.codec(DeadLetter.class);
+        String decisionsTopic = conf.get(FusionlineJobOptions.DECISIONS_TOPIC);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic :
+                List.of(decisionsTopic, conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC))) {
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // pin "now" before the first event is sent
+        producerThread.start();
+
+        long printed = 0;
+        long deadline = System.nanoTime() + FIRST_DECISION_TIMEOUT.toNanos();
+        while (!stopping && (count == 0 || printed < count)) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (r.topic().equals(decisionsTopic)) {
+                    if (count > 0 && printed >= count) {
+                        break;
+                    }
+                    printed++;
+                    if (printed == 1) {
+                        out.printf(
+                                "first decision %.1f s after start%n",
+                                (System.nanoTime() - startedNanos) / 1e9);
+                    }
+                    out.println(describe(decode(decisions, r.value())));
+                } else {
+                    out.println(describe(decode(deadLetters, r.value())));
+                }
+            }
+            out.flush();
+            if (printed == 0 && System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "no decision within "
+                                + FIRST_DECISION_TIMEOUT.toSeconds()
+                                + " s; is the job running?");
+            }
+        }
+    }
+
+    /** Stops producing and printing; safe to call from a shutdown hook. */
+    public void stop() {
+        stopping = true;
+        producerThread.interrupt();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            producerThread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    private void produce() {
+        String topic = conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
+        RecordCodec<TextEvent> codec =
+                WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)).codec(TextEvent.class);
+        SampleTextEvents samples = new SampleTextEvents(seed, Instant.now());
+        long periodNanos = (long) (1e9 / rate);
+        long next = System.nanoTime();
+        try {
+            for (long i = 1; !stopping; i++) {
+                if (badEvery > 0 && i % badEvery == 0) {
+                    byte[] junk = ("not a TextEvent #" + i).getBytes(StandardCharsets.UTF_8);
+                    producer.send(new ProducerRecord<>(topic, junk, junk));
+                } else {
+                    TextEvent event = samples.next();
+                    producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    event.getSourceId().getBytes(StandardCharsets.UTF_8),
+                                    codec.encode(event)));
+                }
+                next += periodNanos;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait); // rate limiting, not synchronization
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                System.err.println("fusionline demo: producer stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    private static <T> T decode(RecordCodec<T> codec, byte[] bytes) {
+        try {
+            return codec.decode(bytes);
+        } catch (RecordDecodingException e) {
+            throw new IllegalStateException("job wrote an unreadable record: " + e.getMessage());
+        }
+    }
+
+    static String describe(Decision d) {
+        return String.format(
+                "decision     %-9s #%-4d %-16s score %.2f  %-9s %s",
+                d.getSourceId(),
+                d.getSequence(),
+                d.getLabel(),
+                d.getScore(),
+                d.getAction(),
+                d.getExplanation());
+    }
+
+    static String describe(DeadLetter d) {
+        return String.format(
+                "dead letter  %s-%d@%d  %s: %s",
+                d.getOriginalTopic(), d.getPartition(), d.getOffset(), d.getStage(), d.getReason());
+    }
+}

@@ -1,0 +1,55 @@
+package io.fusionline.deploy.kafka;
+
+import io.fusionline.jobs.FusionlineJobOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** Creates the topics a fusionline job reads and writes, when they do not exist yet. */
+public final class FusionlineTopics {
+
+    /** Default partition count of topics created by the local runtime. */
+    public static final int DEFAULT_PARTITIONS = 2;
+
+    private FusionlineTopics() {}
+
+    /** The topic names configured in {@code conf}. */
+    public static List<String> names(Configuration conf) {
+        return List.of(
+                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
+                conf.get(FusionlineJobOptions.DECISIONS_TOPIC),
+                conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC));
+    }
+
+    /** Creates each missing topic with {@code partitions} partitions and replication factor 1. */
+    public static void ensure(String bootstrapServers, List<String> topics, int partitions) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : topics) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, partitions, (short) 1));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot create topics " + topics + " at " + bootstrapServers + ": " + e, e);
+        }
+    }
+}

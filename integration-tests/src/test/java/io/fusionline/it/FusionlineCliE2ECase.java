@@ -1,0 +1,87 @@
+package io.fusionline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's demo command, run as a user runs it: the {@code ./fusionline} launcher. */
+class FusionlineCliE2ECase {
+
+    private static final Path HOME =
+            Path.of(System.getProperty("fusionline.home", "..")).toAbsolutePath().normalize();
+
+    @TempDir Path tmp;
+
+    @Test
+    void shouldPrintTwentyDecisionsAndExitZero() throws Exception {
+        Result r = run(240, "demo", "--count", "20");
+
+        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.stdout.stream().filter(l -> l.startsWith("decision "))).hasSize(20);
+        assertThat(r.stdout)
+                .anySatisfy(l -> assertThat(l).contains("Flink web UI http://127.0.0.1:"));
+    }
+
+    @Test
+    void shouldFailFastWithOneLineWhenKafkaIsUnreachable() throws Exception {
+        Result r = run(60, "demo", "--bootstrap", "127.0.0.1:1", "--count", "1");
+
+        assertThat(r.exit).isNotZero();
+        assertThat(r.stderr)
+                .last()
+                .asString()
+                .isEqualTo("fusionline: cannot reach Kafka at 127.0.0.1:1 (no answer within 5 s)");
+        assertThat(r.stderr).noneSatisfy(l -> assertThat(l).contains("Exception"));
+    }
+
+    @Test
+    void shouldRejectBadOptionWithUsageHint() throws Exception {
+        Result r = run(60, "demo", "--count", "many");
+
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.stderr).hasSize(1);
+        assertThat(r.stderr.get(0))
+                .startsWith("fusionline: ")
+                .endsWith("(see ./fusionline demo --help)");
+    }
+
+    private Result run(int timeoutSeconds, String... args)
+            throws IOException, InterruptedException {
+        Path stdout = tmp.resolve("stdout");
+        Path stderr = tmp.resolve("stderr");
+        List<String> command =
+                new java.util.ArrayList<>(List.of(HOME.resolve("fusionline").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb =
+                new ProcessBuilder(command)
+                        .directory(HOME.toFile())
+                        .redirectOutput(stdout.toFile())
+                        .redirectError(stderr.toFile());
+        pb.environment().put("FUSIONLINE_SKIP_BUILD", "1"); // the reactor has just built it
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError(
+                    "./fusionline "
+                            + String.join(" ", args)
+                            + " did not end within "
+                            + timeoutSeconds
+                            + " s:\n"
+                            + Files.readString(stderr));
+        }
+        return new Result(
+                p.exitValue(),
+                Files.readAllLines(stdout, StandardCharsets.UTF_8),
+                Files.readAllLines(stderr, StandardCharsets.UTF_8));
+    }
+
+    private record Result(int exit, List<String> stdout, List<String> stderr) {}
+}

@@ -1,0 +1,87 @@
+package io.fusionline.it;
+
+import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.text.TextEvent;
+import io.fusionline.schema.text.TextKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+/** Shared set-up of the job integration tests. */
+final class TestJobs {
+
+    static final int PARALLELISM = 2;
+
+    private TestJobs() {}
+
+    static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(PARALLELISM)
+                        .build());
+    }
+
+    /** Job options on fresh topics named after {@code test}. */
+    static Configuration jobConf(String bootstrap, String test) {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+        conf.set(FusionlineJobOptions.TEXT_EVENTS_TOPIC, test + "-text-events");
+        conf.set(FusionlineJobOptions.DECISIONS_TOPIC, test + "-decisions");
+        conf.set(FusionlineJobOptions.DEAD_LETTERS_TOPIC, test + "-dead-letters");
+        conf.set(FusionlineJobOptions.CONSUMER_GROUP, test);
+        conf.set(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX, test);
+        conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        return conf;
+    }
+
+    /** Flink settings: a bounded restart strategy, so a broken job fails the test. */
+    static Configuration flinkConf() {
+        Configuration flink = new Configuration();
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        flink.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        return flink;
+    }
+
+    /** {@code count} events spread round-robin over {@code sources}, one second apart. */
+    static List<TextEvent> events(int count, List<String> sources, int firstIndex) {
+        List<TextEvent> events = new ArrayList<>();
+        for (int i = firstIndex; i < firstIndex + count; i++) {
+            events.add(
+                    TextEvent.newBuilder()
+                            .setSourceId(sources.get(i % sources.size()))
+                            .setEventTime(Instant.ofEpochMilli(1_764_000_000_000L + i * 1_000L))
+                            .setKind(TextKind.OPERATOR_NOTE)
+                            .setText(i % 3 == 0 ? "scratch on part " + i : "part " + i + " fine")
+                            .setAttributes(Map.of())
+                            .setFeatures(Map.of())
+                            .build());
+        }
+        return events;
+    }
+
+    /** Sequence numbers of the decisions, per source, sorted. */
+    static Map<String, List<Long>> sequencesBySource(List<Decision> decisions) {
+        return decisions.stream()
+                .collect(
+                        Collectors.groupingBy(
+                                Decision::getSourceId,
+                                TreeMap::new,
+                                Collectors.mapping(
+                                        Decision::getSequence,
+                                        Collectors.collectingAndThen(
+                                                Collectors.toList(),
+                                                l -> l.stream().sorted().toList()))));
+    }
+}

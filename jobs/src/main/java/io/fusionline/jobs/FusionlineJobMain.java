@@ -1,0 +1,73 @@
+package io.fusionline.jobs;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Entry point of the job jar on a Flink cluster ({@code flink run fusionline-jobs-*-job.jar
+ * --bootstrap kafka:9092}). It only parses options, checks them and Kafka, and submits.
+ */
+@Command(
+        name = "fusionline-job",
+        mixinStandardHelpOptions = true,
+        description = "Runs the fusionline job on the current Flink environment.")
+public final class FusionlineJobMain implements Callable<Integer> {
+
+    @Option(
+            names = "--bootstrap",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(
+            names = "--checkpoint-interval",
+            paramLabel = "DURATION",
+            description = "Checkpoint interval, e.g. PT2S (default: ${DEFAULT-VALUE}).",
+            defaultValue = "PT2S")
+    Duration checkpointInterval;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Any fusionline.* job option, e.g. fusionline.topic.decisions=out.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration conf = Configuration.fromMap(settings);
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+        conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        FusionlineJobOptions.validate(conf);
+        KafkaPreflight.requireReachable(bootstrap, Duration.ofSeconds(10));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+        FusionlineJob.builder()
+                .options(conf)
+                .textEvents(KafkaConnectors.textEventsSource(conf))
+                .decisions(KafkaConnectors.decisionsSink(conf))
+                .deadLetters(KafkaConnectors.deadLettersSink(conf))
+                .build()
+                .addTo(env);
+        env.execute("fusionline");
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new FusionlineJobMain());
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    commandLine.getErr().println("fusionline-job: " + e.getMessage());
+                    return 1;
+                });
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,138 @@
+package io.fusionline.jobs;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Typed settings of the fusionline job. Settings that go to Kafka clients themselves travel as
+ * {@code Properties}; these are fusionline's own.
+ */
+public final class FusionlineJobOptions {
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("fusionline.kafka.bootstrap-servers")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Kafka bootstrap servers, host:port[,host:port...].");
+
+    public static final ConfigOption<String> TEXT_EVENTS_TOPIC =
+            ConfigOptions.key("fusionline.topic.text-events")
+                    .stringType()
+                    .defaultValue("text-events")
+                    .withDescription("Input topic of TextEvent records.");
+
+    public static final ConfigOption<String> DECISIONS_TOPIC =
+            ConfigOptions.key("fusionline.topic.decisions")
+                    .stringType()
+                    .defaultValue("decisions")
+                    .withDescription("Output topic of Decision records (transactional).");
+
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
+            ConfigOptions.key("fusionline.topic.dead-letters")
+                    .stringType()
+                    .defaultValue("dead-letters")
+                    .withDescription("Output topic of DeadLetter records (transactional).");
+
+    public static final ConfigOption<String> CONSUMER_GROUP =
+            ConfigOptions.key("fusionline.kafka.group-id")
+                    .stringType()
+                    .defaultValue("fusionline")
+                    .withDescription(
+                            "Consumer group the job commits offsets to (for monitoring only; "
+                                    + "positions are restored from checkpoints).");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("fusionline.kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("fusionline")
+                    .withDescription(
+                            "Prefix of the sinks' transactional ids. Must be unique per job "
+                                    + "on a Kafka cluster and stable across restarts of that job.");
+
+    public static final ConfigOption<String> WIRE_FORMAT =
+            ConfigOptions.key("fusionline.wire-format")
+                    .stringType()
+                    .defaultValue("single-object")
+                    .withDescription("Wire format of all topics.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("fusionline.checkpoint-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription(
+                            "Checkpoint interval. Decisions become visible to read_committed "
+                                    + "consumers when the checkpoint that covers them completes.");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+            ConfigOptions.key("fusionline.watermark.max-out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription("How late (in event time) an input may arrive.");
+
+    public static final ConfigOption<Duration> SOURCE_IDLE_TIMEOUT =
+            ConfigOptions.key("fusionline.watermark.idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "A partition without input this long stops holding back watermarks.");
+
+    public static final ConfigOption<Duration> STATE_IDLE_TIMEOUT =
+            ConfigOptions.key("fusionline.state.idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "Per-source state is cleared after this much event time without input.");
+
+    private FusionlineJobOptions() {}
+
+    /**
+     * Checks a configuration before anything starts.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the bad setting
+     */
+    public static void validate(Configuration conf) {
+        String bootstrap = conf.get(BOOTSTRAP_SERVERS);
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException(BOOTSTRAP_SERVERS.key() + " is not set");
+        }
+        for (String server : bootstrap.split(",")) {
+            int colon = server.lastIndexOf(':');
+            if (colon <= 0 || colon == server.length() - 1) {
+                throw new IllegalArgumentException(
+                        "bad Kafka address '" + server.trim() + "' (expected host:port)");
+            }
+            try {
+                int port = Integer.parseInt(server.substring(colon + 1).trim());
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "bad port in Kafka address '" + server.trim() + "'");
+            }
+        }
+        requirePositive(conf, CHECKPOINT_INTERVAL);
+        requirePositive(conf, SOURCE_IDLE_TIMEOUT);
+        requirePositive(conf, STATE_IDLE_TIMEOUT);
+        if (conf.get(MAX_OUT_OF_ORDERNESS).isNegative()) {
+            throw new IllegalArgumentException(
+                    MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
+        }
+        for (ConfigOption<String> topic :
+                java.util.List.of(TEXT_EVENTS_TOPIC, DECISIONS_TOPIC, DEAD_LETTERS_TOPIC)) {
+            if (conf.get(topic).isBlank()) {
+                throw new IllegalArgumentException(topic.key() + " must not be blank");
+            }
+        }
+        io.fusionline.schema.serde.WireFormat.named(conf.get(WIRE_FORMAT));
+    }
+
+    private static void requirePositive(Configuration conf, ConfigOption<Duration> option) {
+        Duration value = conf.get(option);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(option.key() + " must be positive, was " + value);
+        }
+    }
+}

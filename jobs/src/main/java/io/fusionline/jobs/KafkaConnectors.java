@@ -1,0 +1,107 @@
+package io.fusionline.jobs;
+
+import io.fusionline.operators.kafka.AvroRecordSerializationSchema;
+import io.fusionline.operators.kafka.RawRecord;
+import io.fusionline.operators.kafka.RawRecordDeserializationSchema;
+import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.serde.WireFormat;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The production Kafka sources and sinks of {@link FusionlineJob}, made from {@link
+ * FusionlineJobOptions}.
+ *
+ * <p>Sources read {@code read_committed} and start from the group's committed offsets (earliest
+ * when none); after a restore they continue from the checkpoint. Sinks are {@link
+ * DeliveryGuarantee#EXACTLY_ONCE}: records are written in Kafka transactions committed when the
+ * covering checkpoint completes, so {@code read_committed} consumers see each decision once.
+ */
+public final class KafkaConnectors {
+
+    /**
+     * Kafka's broker-side cap on transaction timeouts is 15 min by default; Flink's default (1 h)
+     * would make every transaction fail. Must exceed the longest expected checkpoint + restart.
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+    private KafkaConnectors() {}
+
+    /** Unbounded source of the text-events topic. */
+    public static KafkaSource<RawRecord> textEventsSource(Configuration conf) {
+        return textEventsSource(conf, null);
+    }
+
+    /**
+     * Source of the text-events topic; bounded at {@code stoppingOffsets} when not null (tests and
+     * batch replays).
+     */
+    public static KafkaSource<RawRecord> textEventsSource(
+            Configuration conf, OffsetsInitializer stoppingOffsets) {
+        var builder =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS))
+                        .setTopics(conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC))
+                        .setGroupId(conf.get(FusionlineJobOptions.CONSUMER_GROUP))
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setDeserializer(new RawRecordDeserializationSchema())
+                        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                        .setProperty("commit.offsets.on.checkpoint", "true");
+        if (stoppingOffsets != null) {
+            builder.setBounded(stoppingOffsets);
+        }
+        return builder.build();
+    }
+
+    /** Exactly-once sink of the decisions topic, keyed by source id. */
+    public static KafkaSink<Decision> decisionsSink(Configuration conf) {
+        return exactlyOnceSink(
+                conf,
+                "decisions",
+                new AvroRecordSerializationSchema<>(
+                        conf.get(FusionlineJobOptions.DECISIONS_TOPIC),
+                        Decision.class,
+                        WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)),
+                        Decision::getSourceId));
+    }
+
+    /** Exactly-once sink of the dead-letters topic, keyed by the original topic. */
+    public static KafkaSink<DeadLetter> deadLettersSink(Configuration conf) {
+        return exactlyOnceSink(
+                conf,
+                "dead-letters",
+                new AvroRecordSerializationSchema<>(
+                        conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC),
+                        DeadLetter.class,
+                        WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)),
+                        DeadLetter::getOriginalTopic));
+    }
+
+    private static <T> KafkaSink<T> exactlyOnceSink(
+            Configuration conf,
+            String name,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> schema) {
+        Properties producer = new Properties();
+        producer.setProperty(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(
+                        conf.get(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+}
