@@ -1,0 +1,58 @@
+package io.fusionline.jobs;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FusionlineJobOptionsTest {
+
+    @Test
+    void shouldAcceptDefaultsWithAnAddress() {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9092,kafka-2:9093");
+
+        assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''                 | fusionline.kafka.bootstrap-servers is not set",
+                "kafka              | bad Kafka address 'kafka' (expected host:port)",
+                "kafka:             | bad Kafka address 'kafka:' (expected host:port)",
+                "kafka:99999        | bad port in Kafka address 'kafka:99999'",
+                "a:1,b:x            | bad port in Kafka address 'b:x'"
+            })
+    void shouldRejectBadAddressesWithOneLine(String bootstrap, String message) {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf)).hasMessage(message);
+    }
+
+    @Test
+    void shouldRejectNonPositiveCheckpointIntervalAndUnknownWireFormat() {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "k:1");
+        conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ZERO);
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage("fusionline.checkpoint-interval must be positive, was PT0S");
+
+        conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        conf.set(FusionlineJobOptions.WIRE_FORMAT, "protobuf");
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage("unknown wire format 'protobuf' (known: single-object)");
+    }
+
+    @Test
+    void shouldRefuseToBuildWithoutSinks() {
+        assertThatThrownBy(() -> FusionlineJob.builder().build())
+                .hasMessage("no text-events source set");
+    }
+}
