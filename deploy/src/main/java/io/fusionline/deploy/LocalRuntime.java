@@ -4,7 +4,6 @@ import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
 import io.fusionline.deploy.kafka.FusionlineTopics;
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.jobs.KafkaPreflight;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -72,13 +71,7 @@ public final class LocalRuntime implements AutoCloseable {
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             FusionlineJob.enableCheckpointing(
                     env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
-            FusionlineJob.builder()
-                    .options(conf)
-                    .textEvents(KafkaConnectors.textEventsSource(conf))
-                    .decisions(KafkaConnectors.decisionsSink(conf))
-                    .deadLetters(KafkaConnectors.deadLettersSink(conf))
-                    .build()
-                    .addTo(env);
+            FusionlineJob.onKafka(conf).build().addTo(env);
             JobClient job = env.executeAsync("fusionline");
             return new LocalRuntime(broker, conf, "http://127.0.0.1:" + port, job);
         } catch (Exception | Error e) {

@@ -70,12 +70,9 @@ class FailoverITCase {
                 StreamExecutionEnvironment.getExecutionEnvironment(TestJobs.flinkConf());
         env.setParallelism(TestJobs.PARALLELISM);
         FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
-        FusionlineJob.builder()
-                .options(conf)
+        FusionlineJob.onKafka(conf)
                 .textEvents(
                         KafkaConnectors.textEventsSource(conf, OffsetsInitializer.offsets(stop)))
-                .decisions(KafkaConnectors.decisionsSink(conf))
-                .deadLetters(KafkaConnectors.deadLettersSink(conf))
                 .interceptTextEvents(
                         s ->
                                 s.map(new FailOnceOn(FAIL_MARKER))

@@ -63,11 +63,8 @@ class TextDecisionPipelineITCase {
                 StreamExecutionEnvironment.getExecutionEnvironment(TestJobs.flinkConf());
         env.setParallelism(TestJobs.PARALLELISM);
         FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
-        FusionlineJob.builder()
-                .options(conf)
+        FusionlineJob.onKafka(conf)
                 .textEvents(KafkaConnectors.textEventsSource(conf, OffsetsInitializer.latest()))
-                .decisions(KafkaConnectors.decisionsSink(conf))
-                .deadLetters(KafkaConnectors.deadLettersSink(conf))
                 .build()
                 .addTo(env);
         env.execute("pipeline-it");

@@ -63,6 +63,18 @@ public final class FusionlineJob {
     }
 
     /**
+     * A builder with the production Kafka source and exactly-once sinks of {@code conf} and its
+     * options already set; callers may still replace any of them (a bounded source in tests).
+     */
+    public static Builder onKafka(Configuration conf) {
+        return builder()
+                .options(conf)
+                .textEvents(KafkaConnectors.textEventsSource(conf))
+                .decisions(KafkaConnectors.decisionsSink(conf))
+                .deadLetters(KafkaConnectors.deadLettersSink(conf));
+    }
+
+    /**
      * Turns on exactly-once checkpointing at {@code interval}; sinks commit their Kafka
      * transactions when a checkpoint completes.
      */

@@ -50,13 +50,7 @@ public final class FusionlineJobMain implements Callable<Integer> {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
-        FusionlineJob.builder()
-                .options(conf)
-                .textEvents(KafkaConnectors.textEventsSource(conf))
-                .decisions(KafkaConnectors.decisionsSink(conf))
-                .deadLetters(KafkaConnectors.deadLettersSink(conf))
-                .build()
-                .addTo(env);
+        FusionlineJob.onKafka(conf).build().addTo(env);
         env.execute("fusionline");
         return 0;
     }
