@@ -20,6 +20,16 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
+    /**
+     * A dead letter for a decoded record rejected by a later {@code stage}, where the Kafka
+     * coordinates are no longer known (partition and offset -1); {@code payload} is the record
+     * re-encoded.
+     */
+    public static DeadLetter of(
+            String topic, byte[] key, byte[] payload, String stage, String reason) {
+        return of(new RawRecord(topic, -1, -1, 0L, key, payload), stage, reason);
+    }
+
     /** A dead letter for a raw Kafka record rejected by {@code stage}. */
     public static DeadLetter of(RawRecord input, String stage, String reason) {
         return DeadLetter.newBuilder()
