@@ -71,6 +71,7 @@ class FailoverITCase {
         env.setParallelism(TestJobs.PARALLELISM);
         FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
         FusionlineJob.onKafka(conf)
+                .withoutSpeech()
                 .textEvents(
                         KafkaConnectors.textEventsSource(conf, OffsetsInitializer.offsets(stop)))
                 .interceptTextEvents(

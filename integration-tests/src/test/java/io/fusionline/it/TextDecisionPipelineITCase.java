@@ -64,6 +64,7 @@ class TextDecisionPipelineITCase {
         env.setParallelism(TestJobs.PARALLELISM);
         FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
         FusionlineJob.onKafka(conf)
+                .withoutSpeech()
                 .textEvents(KafkaConnectors.textEventsSource(conf, OffsetsInitializer.latest()))
                 .build()
                 .addTo(env);

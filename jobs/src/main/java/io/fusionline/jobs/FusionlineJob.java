@@ -1,15 +1,23 @@
 package io.fusionline.jobs;
 
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.audio.AudioChunkValidator;
+import io.fusionline.operators.audio.SpeechRecognitionFunction;
+import io.fusionline.operators.audio.SpeechRecognitionOptions;
 import io.fusionline.operators.decode.DecodeFunction;
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.operators.text.TextDecisionFunction;
 import io.fusionline.operators.text.TextEventValidator;
 import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
+import io.fusionline.schema.text.TextKind;
+import io.fusionline.schema.text.Transcript;
+import io.fusionline.schema.text.TranscriptKind;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -27,9 +35,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * them; {@link KafkaConnectors} makes the production ones.
  *
  * <pre>
- * text-events ─▶ decode+validate ─▶ event time ─▶ keyBy(sourceId) ─▶ decide ─▶ decisions
- *                       └──────────────── dead letters (every stage) ──────────▶ dead-letters
+ * audio ─▶ decode+validate ─▶ keyBy(sourceId) ─▶ speech recognition ─▶ transcripts
+ *                                                        │ (finals, as TRANSCRIPT text events)
+ * text-events ─▶ decode+validate ──────────────────────── ∪ ─▶ event time ─▶ keyBy ─▶ decide ─▶ decisions
+ *        every stage's rejects ─────────────────────────────────────────────────────────▶ dead-letters
  * </pre>
+ *
+ * <p>The speech branch is present when an audio source is given (it then needs a transcripts sink).
  *
  * <p>Guarantees: with checkpointing on and exactly-once sinks, each input produces exactly one
  * decision or exactly one dead letter, also across failures. Every operator has a stable {@code
@@ -46,8 +58,18 @@ public final class FusionlineJob {
     private final Duration sourceIdleTimeout;
     private final Duration stateIdleTimeout;
     private final UnaryOperator<DataStream<TextEvent>> textInterceptor;
+    private final Source<RawRecord, ?, ?> audio;
+    private final Sink<Transcript> transcripts;
+    private final SpeechRecognitionOptions speech;
+    private final String audioTopic;
+    private final UnaryOperator<DataStream<AudioChunk>> audioInterceptor;
 
     private FusionlineJob(Builder b) {
+        this.audio = b.audio;
+        this.transcripts = b.transcripts;
+        this.speech = b.speech;
+        this.audioTopic = b.audioTopic;
+        this.audioInterceptor = b.audioInterceptor;
         this.textEvents = b.textEvents;
         this.decisions = b.decisions;
         this.deadLetters = b.deadLetters;
@@ -67,11 +89,17 @@ public final class FusionlineJob {
      * options already set; callers may still replace any of them (a bounded source in tests).
      */
     public static Builder onKafka(Configuration conf) {
-        return builder()
-                .options(conf)
-                .textEvents(KafkaConnectors.textEventsSource(conf))
-                .decisions(KafkaConnectors.decisionsSink(conf))
-                .deadLetters(KafkaConnectors.deadLettersSink(conf));
+        Builder builder =
+                builder()
+                        .options(conf)
+                        .textEvents(KafkaConnectors.textEventsSource(conf))
+                        .decisions(KafkaConnectors.decisionsSink(conf))
+                        .deadLetters(KafkaConnectors.deadLettersSink(conf));
+        if (conf.get(FusionlineJobOptions.SPEECH_ENABLED)) {
+            builder.audio(KafkaConnectors.audioSource(conf, null))
+                    .transcripts(KafkaConnectors.transcriptsSink(conf));
+        }
+        return builder;
     }
 
     /**
@@ -84,21 +112,60 @@ public final class FusionlineJob {
 
     /** Adds the job's operators to {@code env}; run it with {@code env.execute(...)}. */
     public void addTo(StreamExecutionEnvironment env) {
-        DataStream<RawRecord> raw =
+        SingleOutputStreamOperator<TextEvent> decodedText =
                 env.fromSource(textEvents, WatermarkStrategy.noWatermarks(), "text-events")
                         .uid("source-text-events")
-                        .name("text-events source");
-
-        SingleOutputStreamOperator<TextEvent> decoded =
-                raw.process(
+                        .name("text-events source")
+                        .process(
                                 new DecodeFunction<>(
                                         TextEvent.class, wireFormat, new TextEventValidator()),
                                 new AvroTypeInfo<>(TextEvent.class))
                         .uid("decode-text-events")
                         .name("decode text events");
+        DataStream<TextEvent> text = decodedText;
+        DataStream<DeadLetter> deadLetterUnion = decodedText.getSideOutput(DeadLetters.TAG);
+
+        if (audio != null) {
+            SingleOutputStreamOperator<AudioChunk> decodedAudio =
+                    env.fromSource(audio, WatermarkStrategy.noWatermarks(), "audio")
+                            .uid("source-audio")
+                            .name("audio source")
+                            .process(
+                                    new DecodeFunction<>(
+                                            AudioChunk.class,
+                                            wireFormat,
+                                            new AudioChunkValidator(speech.maxChunkBytes())),
+                                    new AvroTypeInfo<>(AudioChunk.class))
+                            .uid("decode-audio")
+                            .name("decode audio");
+            SingleOutputStreamOperator<Transcript> recognized =
+                    audioInterceptor
+                            .apply(decodedAudio)
+                            .keyBy(AudioChunk::getSourceId)
+                            .process(
+                                    new SpeechRecognitionFunction(speech, wireFormat, audioTopic),
+                                    new AvroTypeInfo<>(Transcript.class))
+                            .uid("asr")
+                            .name("speech recognition");
+            recognized.sinkTo(transcripts).uid("sink-transcripts").name("transcripts sink");
+            text =
+                    text.union(
+                            recognized
+                                    .filter(t -> t.getKind() == TranscriptKind.FINAL)
+                                    .uid("final-transcripts")
+                                    .name("final transcripts")
+                                    .map(FusionlineJob::asTextEvent)
+                                    .returns(new AvroTypeInfo<>(TextEvent.class))
+                                    .uid("transcripts-as-text")
+                                    .name("transcripts as text events"));
+            deadLetterUnion =
+                    deadLetterUnion.union(
+                            decodedAudio.getSideOutput(DeadLetters.TAG),
+                            recognized.getSideOutput(DeadLetters.TAG));
+        }
 
         DataStream<TextEvent> timed =
-                decoded.assignTimestampsAndWatermarks(
+                text.assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<TextEvent>forBoundedOutOfOrderness(
                                                 maxOutOfOrderness)
                                         .withTimestampAssigner(
@@ -107,22 +174,31 @@ public final class FusionlineJob {
                         .uid("event-time-text-events")
                         .name("event time (text)");
 
-        DataStream<Decision> decided =
-                textInterceptor
-                        .apply(timed)
-                        .keyBy(TextEvent::getSourceId)
-                        .process(
-                                new TextDecisionFunction(stateIdleTimeout),
-                                new AvroTypeInfo<>(Decision.class))
-                        .uid("decide-text")
-                        .name("decide (text)");
+        textInterceptor
+                .apply(timed)
+                .keyBy(TextEvent::getSourceId)
+                .process(
+                        new TextDecisionFunction(stateIdleTimeout),
+                        new AvroTypeInfo<>(Decision.class))
+                .uid("decide-text")
+                .name("decide (text)")
+                .sinkTo(decisions)
+                .uid("sink-decisions")
+                .name("decisions sink");
 
-        decided.sinkTo(decisions).uid("sink-decisions").name("decisions sink");
+        deadLetterUnion.sinkTo(deadLetters).uid("sink-dead-letters").name("dead-letters sink");
+    }
 
-        decoded.getSideOutput(DeadLetters.TAG)
-                .sinkTo(deadLetters)
-                .uid("sink-dead-letters")
-                .name("dead-letters sink");
+    /** A final transcript as a text event of its source, at the time its speech ended. */
+    static TextEvent asTextEvent(Transcript t) {
+        return TextEvent.newBuilder()
+                .setSourceId(t.getSourceId())
+                .setEventTime(t.getEndTime())
+                .setKind(TextKind.TRANSCRIPT)
+                .setText(t.getText())
+                .setAttributes(Map.of("model", t.getModel()))
+                .setFeatures(Map.of("confidence", t.getConfidence()))
+                .build();
     }
 
     /** Builder of {@link FusionlineJob}; {@link #build()} checks that every part is set. */
@@ -135,6 +211,11 @@ public final class FusionlineJob {
         private Duration sourceIdleTimeout;
         private Duration stateIdleTimeout;
         private UnaryOperator<DataStream<TextEvent>> textInterceptor = UnaryOperator.identity();
+        private Source<RawRecord, ?, ?> audio;
+        private Sink<Transcript> transcripts;
+        private SpeechRecognitionOptions speech = SpeechRecognitionOptions.defaults();
+        private String audioTopic;
+        private UnaryOperator<DataStream<AudioChunk>> audioInterceptor = UnaryOperator.identity();
 
         private Builder() {
             Configuration defaults = new Configuration();
@@ -142,6 +223,7 @@ public final class FusionlineJob {
             maxOutOfOrderness = defaults.get(FusionlineJobOptions.MAX_OUT_OF_ORDERNESS);
             sourceIdleTimeout = defaults.get(FusionlineJobOptions.SOURCE_IDLE_TIMEOUT);
             stateIdleTimeout = defaults.get(FusionlineJobOptions.STATE_IDLE_TIMEOUT);
+            audioTopic = defaults.get(FusionlineJobOptions.AUDIO_TOPIC);
         }
 
         /** Takes wire format, watermark and state settings from a job configuration. */
@@ -150,6 +232,36 @@ public final class FusionlineJob {
             maxOutOfOrderness = conf.get(FusionlineJobOptions.MAX_OUT_OF_ORDERNESS);
             sourceIdleTimeout = conf.get(FusionlineJobOptions.SOURCE_IDLE_TIMEOUT);
             stateIdleTimeout = conf.get(FusionlineJobOptions.STATE_IDLE_TIMEOUT);
+            speech = FusionlineJobOptions.speech(conf);
+            audioTopic = conf.get(FusionlineJobOptions.AUDIO_TOPIC);
+            return this;
+        }
+
+        /** Source of raw audio-chunk records; enables the speech branch. */
+        public Builder audio(Source<RawRecord, ?, ?> source) {
+            this.audio = Objects.requireNonNull(source, "audio source");
+            return this;
+        }
+
+        /** Sink of every transcript (finals, partials, gaps); required with an audio source. */
+        public Builder transcripts(Sink<Transcript> sink) {
+            this.transcripts = Objects.requireNonNull(sink, "transcripts sink");
+            return this;
+        }
+
+        /** Removes the speech branch (a job over text only). */
+        public Builder withoutSpeech() {
+            this.audio = null;
+            this.transcripts = null;
+            return this;
+        }
+
+        /**
+         * Inserts a transformation between decoded audio chunks and speech recognition. For tests
+         * that inject failures; production jobs leave it unset.
+         */
+        public Builder interceptAudio(UnaryOperator<DataStream<AudioChunk>> interceptor) {
+            this.audioInterceptor = Objects.requireNonNull(interceptor, "interceptor");
             return this;
         }
 
@@ -189,6 +301,9 @@ public final class FusionlineJob {
             }
             if (deadLetters == null) {
                 throw new IllegalStateException("no dead-letters sink set");
+            }
+            if (audio != null && transcripts == null) {
+                throw new IllegalStateException("an audio source needs a transcripts sink");
             }
             return new FusionlineJob(this);
         }

@@ -23,6 +23,48 @@ public final class FusionlineJobOptions {
                     .defaultValue("text-events")
                     .withDescription("Input topic of TextEvent records.");
 
+    public static final ConfigOption<String> AUDIO_TOPIC =
+            ConfigOptions.key("fusionline.topic.audio")
+                    .stringType()
+                    .defaultValue("audio")
+                    .withDescription("Input topic of AudioChunk records.");
+
+    public static final ConfigOption<String> TRANSCRIPTS_TOPIC =
+            ConfigOptions.key("fusionline.topic.transcripts")
+                    .stringType()
+                    .defaultValue("transcripts")
+                    .withDescription("Output topic of Transcript records (transactional).");
+
+    public static final ConfigOption<Boolean> SPEECH_ENABLED =
+            ConfigOptions.key("fusionline.speech.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Whether the job reads the audio topic and recognizes speech.");
+
+    public static final ConfigOption<String> SPEECH_MODEL_DIR =
+            ConfigOptions.key("fusionline.speech.model-dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Folder of a Vosk model on every task manager; unset for the bundled "
+                                    + "vosk-model-small-en-us-0.15. A SHA256SUMS file in it is verified.");
+
+    public static final ConfigOption<Duration> SPEECH_IDLE_TIMEOUT =
+            ConfigOptions.key("fusionline.speech.idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A source's recognizer is finished and closed after this much "
+                                    + "processing time without audio.");
+
+    public static final ConfigOption<Duration> SPEECH_PARTIAL_INTERVAL =
+            ConfigOptions.key("fusionline.speech.partial-interval")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Emit partial transcripts at most this often per source; unset for none.");
+
     public static final ConfigOption<String> DECISIONS_TOPIC =
             ConfigOptions.key("fusionline.topic.decisions")
                     .stringType()
@@ -87,6 +129,17 @@ public final class FusionlineJobOptions {
 
     private FusionlineJobOptions() {}
 
+    /** The speech operator's settings from a job configuration. */
+    public static io.fusionline.operators.audio.SpeechRecognitionOptions speech(
+            Configuration conf) {
+        var options =
+                io.fusionline.operators.audio.SpeechRecognitionOptions.defaults()
+                        .withIdleTimeout(conf.get(SPEECH_IDLE_TIMEOUT))
+                        .withPartialInterval(
+                                conf.getOptional(SPEECH_PARTIAL_INTERVAL).orElse(null));
+        return conf.getOptional(SPEECH_MODEL_DIR).map(options::withModelDir).orElse(options);
+    }
+
     /**
      * Checks a configuration before anything starts.
      *
@@ -116,12 +169,28 @@ public final class FusionlineJobOptions {
         requirePositive(conf, CHECKPOINT_INTERVAL);
         requirePositive(conf, SOURCE_IDLE_TIMEOUT);
         requirePositive(conf, STATE_IDLE_TIMEOUT);
+        requirePositive(conf, SPEECH_IDLE_TIMEOUT);
+        conf.getOptional(SPEECH_PARTIAL_INTERVAL)
+                .ifPresent(d -> requirePositive(conf, SPEECH_PARTIAL_INTERVAL));
+        conf.getOptional(SPEECH_MODEL_DIR)
+                .ifPresent(
+                        dir -> {
+                            if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of(dir))) {
+                                throw new IllegalArgumentException(
+                                        SPEECH_MODEL_DIR.key() + " " + dir + " is not a folder");
+                            }
+                        });
         if (conf.get(MAX_OUT_OF_ORDERNESS).isNegative()) {
             throw new IllegalArgumentException(
                     MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
         }
         for (ConfigOption<String> topic :
-                java.util.List.of(TEXT_EVENTS_TOPIC, DECISIONS_TOPIC, DEAD_LETTERS_TOPIC)) {
+                java.util.List.of(
+                        TEXT_EVENTS_TOPIC,
+                        AUDIO_TOPIC,
+                        TRANSCRIPTS_TOPIC,
+                        DECISIONS_TOPIC,
+                        DEAD_LETTERS_TOPIC)) {
             if (conf.get(topic).isBlank()) {
                 throw new IllegalArgumentException(topic.key() + " must not be blank");
             }

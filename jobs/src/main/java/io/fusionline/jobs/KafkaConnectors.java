@@ -6,6 +6,7 @@ import io.fusionline.operators.kafka.RawRecordDeserializationSchema;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.WireFormat;
+import io.fusionline.schema.text.Transcript;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -47,10 +48,33 @@ public final class KafkaConnectors {
      */
     public static KafkaSource<RawRecord> textEventsSource(
             Configuration conf, OffsetsInitializer stoppingOffsets) {
+        return rawSource(conf, conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC), stoppingOffsets);
+    }
+
+    /** Source of the audio topic; bounded at {@code stoppingOffsets} when not null. */
+    public static KafkaSource<RawRecord> audioSource(
+            Configuration conf, OffsetsInitializer stoppingOffsets) {
+        return rawSource(conf, conf.get(FusionlineJobOptions.AUDIO_TOPIC), stoppingOffsets);
+    }
+
+    /** Exactly-once sink of the transcripts topic, keyed by source id. */
+    public static KafkaSink<Transcript> transcriptsSink(Configuration conf) {
+        return exactlyOnceSink(
+                conf,
+                "transcripts",
+                new AvroRecordSerializationSchema<>(
+                        conf.get(FusionlineJobOptions.TRANSCRIPTS_TOPIC),
+                        Transcript.class,
+                        WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)),
+                        Transcript::getSourceId));
+    }
+
+    private static KafkaSource<RawRecord> rawSource(
+            Configuration conf, String topic, OffsetsInitializer stoppingOffsets) {
         var builder =
                 KafkaSource.<RawRecord>builder()
                         .setBootstrapServers(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS))
-                        .setTopics(conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC))
+                        .setTopics(topic)
                         .setGroupId(conf.get(FusionlineJobOptions.CONSUMER_GROUP))
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))

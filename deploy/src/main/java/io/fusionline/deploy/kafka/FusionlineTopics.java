@@ -25,6 +25,8 @@ public final class FusionlineTopics {
     public static List<String> names(Configuration conf) {
         return List.of(
                 conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
+                conf.get(FusionlineJobOptions.AUDIO_TOPIC),
+                conf.get(FusionlineJobOptions.TRANSCRIPTS_TOPIC),
                 conf.get(FusionlineJobOptions.DECISIONS_TOPIC),
                 conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC));
     }

@@ -60,6 +60,13 @@ public record SpeechRecognitionOptions(
                 null);
     }
 
+    /** An external model folder; its name becomes the model id. */
+    public SpeechRecognitionOptions withModelDir(String dir) {
+        String id = java.nio.file.Path.of(dir).getFileName().toString();
+        return new SpeechRecognitionOptions(
+                dir, id, reorderChunks, maxChunkBytes, maxUtterance, idleTimeout, partialInterval);
+    }
+
     public SpeechRecognitionOptions withIdleTimeout(Duration timeout) {
         return new SpeechRecognitionOptions(
                 modelDir,
