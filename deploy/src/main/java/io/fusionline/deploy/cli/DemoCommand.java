@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Starts a real Kafka broker (KRaft, on 127.0.0.1) and the fusionline job on a Flink "
                     + "MiniCluster with its web UI, produces sample events of a factory line and "
-                    + "a fraud desk (with a few malformed records), and prints each decision and "
-                    + "dead letter as it is committed.",
+                    + "a fraud desk (with a few malformed records) and their spoken voice notes, "
+                    + "and prints each decision, transcript and dead letter as it is committed.",
             "Ctrl-C stops everything cleanly."
         })
 final class DemoCommand implements Callable<Integer> {
@@ -69,6 +69,11 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--no-speech",
+            description = "Leave out the speech stage (no audio, no transcripts).")
+    boolean noSpeech;
+
+    @Option(
             names = "--checkpoint-interval",
             paramLabel = "DURATION",
             defaultValue = "PT1S",
@@ -92,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-demo");
+        conf.set(FusionlineJobOptions.SPEECH_ENABLED, !noSpeech);
         // Unique per run: two demos on one external Kafka must not fence each other.
         conf.set(
                 FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,

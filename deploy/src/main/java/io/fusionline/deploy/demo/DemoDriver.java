@@ -1,12 +1,18 @@
 package io.fusionline.deploy.demo;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.multimodal.audio.PhraseSynthesizer;
+import io.fusionline.multimodal.audio.SpeechPhrases;
 import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.media.AudioChunk;
+import io.fusionline.schema.media.AudioEncoding;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.RecordDecodingException;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
+import io.fusionline.schema.text.Transcript;
+import io.fusionline.schema.text.TranscriptKind;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,6 +44,9 @@ public final class DemoDriver implements AutoCloseable {
     /** The demo gives up when no decision is committed within this time. */
     static final Duration FIRST_DECISION_TIMEOUT = Duration.ofSeconds(120);
 
+    /** Length of the demo's audio chunks. */
+    static final int AUDIO_CHUNK_MS = 250;
+
     private final Configuration conf;
     private final long seed;
     private final double rate;
@@ -44,6 +54,7 @@ public final class DemoDriver implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread producerThread;
+    private final Thread speakerThread;
     private volatile boolean stopping;
 
     public DemoDriver(Configuration conf, long seed, double rate, int badEvery) {
@@ -76,6 +87,13 @@ public final class DemoDriver implements AutoCloseable {
                         new ByteArrayDeserializer());
         this.producerThread = new Thread(this::produce, "demo-producer");
         this.producerThread.setDaemon(true);
+        this.speakerThread =
+                conf.get(FusionlineJobOptions.SPEECH_ENABLED)
+                        ? new Thread(this::speak, "demo-speaker")
+                        : null;
+        if (speakerThread != null) {
+            speakerThread.setDaemon(true);
+        }
     }
 
     /**
@@ -86,10 +104,17 @@ public final class DemoDriver implements AutoCloseable {
         WireFormat format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
         RecordCodec<Decision> decisions = format.codec(Decision.class);
         RecordCodec<DeadLetter> deadLetters = format.codec(DeadLetter.class);
+        RecordCodec<Transcript> transcripts = format.codec(Transcript.class);
         String decisionsTopic = conf.get(FusionlineJobOptions.DECISIONS_TOPIC);
+        String transcriptsTopic = conf.get(FusionlineJobOptions.TRANSCRIPTS_TOPIC);
+        List<String> topics =
+                new ArrayList<>(
+                        List.of(decisionsTopic, conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC)));
+        if (speakerThread != null) {
+            topics.add(transcriptsTopic);
+        }
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic :
-                List.of(decisionsTopic, conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC))) {
+        for (String topic : topics) {
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
@@ -98,6 +123,9 @@ public final class DemoDriver implements AutoCloseable {
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // pin "now" before the first event is sent
         producerThread.start();
+        if (speakerThread != null) {
+            speakerThread.start();
+        }
 
         long printed = 0;
         long deadline = System.nanoTime() + FIRST_DECISION_TIMEOUT.toNanos();
@@ -114,6 +142,11 @@ public final class DemoDriver implements AutoCloseable {
                                 (System.nanoTime() - startedNanos) / 1e9);
                     }
                     out.println(describe(decode(decisions, r.value())));
+                } else if (r.topic().equals(transcriptsTopic)) {
+                    Transcript t = decode(transcripts, r.value());
+                    if (t.getKind() != TranscriptKind.PARTIAL) {
+                        out.println(describe(t));
+                    }
                 } else {
                     out.println(describe(decode(deadLetters, r.value())));
                 }
@@ -132,6 +165,9 @@ public final class DemoDriver implements AutoCloseable {
     public void stop() {
         stopping = true;
         producerThread.interrupt();
+        if (speakerThread != null) {
+            speakerThread.interrupt();
+        }
     }
 
     @Override
@@ -139,6 +175,9 @@ public final class DemoDriver implements AutoCloseable {
         stop();
         try {
             producerThread.join(TimeUnit.SECONDS.toMillis(5));
+            if (speakerThread != null) {
+                speakerThread.join(TimeUnit.SECONDS.toMillis(5));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -181,6 +220,68 @@ public final class DemoDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * Speaks phrases in turn for a station microphone ({@code line-1}) and a fraud-desk call
+     * ({@code call-101}), each followed by 1.5 s of silence, as one continuous stream per source.
+     */
+    private void speak() {
+        String topic = conf.get(FusionlineJobOptions.AUDIO_TOPIC);
+        RecordCodec<AudioChunk> codec =
+                WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT))
+                        .codec(AudioChunk.class);
+        Map<String, Long> sequences = new java.util.HashMap<>();
+        SplittableRandom random = new SplittableRandom(seed);
+        int chunkSamples = PhraseSynthesizer.RATE / 1000 * AUDIO_CHUNK_MS;
+        try (PhraseSynthesizer tts = new PhraseSynthesizer()) {
+            for (int i = 0; !stopping; i++) {
+                boolean inspection = i % 2 == 0;
+                List<String> phrases = inspection ? SpeechPhrases.INSPECTION : SpeechPhrases.FRAUD;
+                String source = inspection ? "line-1" : "call-101";
+                short[] speech = tts.speak(phrases.get(random.nextInt(phrases.size())));
+                short[] samples =
+                        java.util.Arrays.copyOf(
+                                speech, speech.length + PhraseSynthesizer.RATE * 3 / 2);
+                long next = System.nanoTime();
+                for (int from = 0; from < samples.length && !stopping; from += chunkSamples) {
+                    short[] part =
+                            java.util.Arrays.copyOfRange(
+                                    samples, from, Math.min(samples.length, from + chunkSamples));
+                    java.nio.ByteBuffer bytes =
+                            java.nio.ByteBuffer.allocate(part.length * 2)
+                                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    bytes.asShortBuffer().put(part);
+                    long sequence = sequences.merge(source, 1L, Long::sum) - 1;
+                    AudioChunk chunk =
+                            AudioChunk.newBuilder()
+                                    .setSourceId(source)
+                                    .setSequence(sequence)
+                                    .setEventTime(Instant.now())
+                                    .setSampleRate(PhraseSynthesizer.RATE)
+                                    .setChannels(1)
+                                    .setEncoding(AudioEncoding.PCM_S16LE)
+                                    .setPayload(java.nio.ByteBuffer.wrap(bytes.array()))
+                                    .build();
+                    producer.send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    source.getBytes(StandardCharsets.UTF_8),
+                                    codec.encode(chunk)));
+                    next += TimeUnit.MILLISECONDS.toNanos(AUDIO_CHUNK_MS);
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait); // real-time pace of a microphone
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                System.err.println("fusionline demo: speaker stopped: " + e.getMessage());
+            }
+        }
+    }
+
     private static <T> T decode(RecordCodec<T> codec, byte[] bytes) {
         try {
             return codec.decode(bytes);
@@ -198,6 +299,14 @@ public final class DemoDriver implements AutoCloseable {
                 d.getScore(),
                 d.getAction(),
                 d.getExplanation());
+    }
+
+    static String describe(Transcript t) {
+        return t.getKind() == TranscriptKind.GAP
+                ? String.format("transcript   %-9s gap   %s", t.getSourceId(), t.getText())
+                : String.format(
+                        "transcript   %-9s #%-4d \"%s\"  confidence %.2f",
+                        t.getSourceId(), t.getUtterance(), t.getText(), t.getConfidence());
     }
 
     static String describe(DeadLetter d) {

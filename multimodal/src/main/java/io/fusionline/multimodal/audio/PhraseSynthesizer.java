@@ -2,23 +2,21 @@ package io.fusionline.multimodal.audio;
 
 import com.sun.speech.freetts.Voice;
 import com.sun.speech.freetts.VoiceManager;
-import com.sun.speech.freetts.audio.SingleFileAudioPlayer;
+import com.sun.speech.freetts.audio.AudioPlayer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.UnsupportedAudioFileException;
 
 /**
  * Speech for tests, demos and the simulator, synthesized in pure Java with FreeTTS (voice {@code
- * kevin16}, 16 kHz mono). Vosk hears this voice with realistic errors (about 20 % word error rate
- * on short domain phrases). One instance holds an allocated voice: not thread-safe; close it.
+ * kevin16}, 16 kHz mono), captured in memory. Vosk hears this voice with realistic errors (see
+ * {@link SpeechPhrases}). One instance holds an allocated voice: not thread-safe; close it.
  */
 public final class PhraseSynthesizer implements AutoCloseable {
 
@@ -29,7 +27,7 @@ public final class PhraseSynthesizer implements AutoCloseable {
             "com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory";
 
     private final Voice voice;
-    private final Path workDir;
+    private final CapturingPlayer player = new CapturingPlayer();
 
     public PhraseSynthesizer() {
         if (System.getProperty("freetts.voices") == null) {
@@ -40,52 +38,113 @@ public final class PhraseSynthesizer implements AutoCloseable {
             throw new IllegalStateException("FreeTTS voice kevin16 is not on the classpath");
         }
         voice.allocate();
-        try {
-            workDir = Files.createTempDirectory("fusionline-tts-");
-        } catch (IOException e) {
-            voice.deallocate();
-            throw new UncheckedIOException(e);
-        }
+        voice.setAudioPlayer(player);
     }
 
     /** {@code text} spoken at 16 kHz, 16-bit mono samples. */
     public short[] speak(String text) {
-        Path base = workDir.resolve("phrase");
-        SingleFileAudioPlayer player =
-                new SingleFileAudioPlayer(base.toString(), AudioFileFormat.Type.WAVE);
-        voice.setAudioPlayer(player);
+        player.bytes.reset();
         voice.speak(text);
-        player.close();
-        Path wav = workDir.resolve("phrase.wav");
-        try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile());
-                AudioInputStream pcm =
-                        AudioSystem.getAudioInputStream(
-                                new AudioFormat(RATE, 16, 1, true, false), in)) {
+        AudioFormat spoken = player.format;
+        byte[] raw = player.bytes.toByteArray();
+        AudioFormat target = new AudioFormat(RATE, 16, 1, true, false);
+        try (AudioInputStream in =
+                        new AudioInputStream(
+                                new ByteArrayInputStream(raw),
+                                spoken,
+                                raw.length / spoken.getFrameSize());
+                AudioInputStream pcm = AudioSystem.getAudioInputStream(target, in)) {
             byte[] bytes = pcm.readAllBytes();
             short[] samples = new short[bytes.length / 2];
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
             return samples;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (UnsupportedAudioFileException e) {
-            throw new IllegalStateException("FreeTTS wrote an unreadable WAV file", e);
-        } finally {
-            try {
-                Files.deleteIfExists(wav);
-            } catch (IOException ignored) {
-                // temp file; removed with its folder below at close
-            }
         }
     }
 
     @Override
     public void close() {
         voice.deallocate();
-        try {
-            Files.deleteIfExists(workDir.resolve("phrase.wav"));
-            Files.deleteIfExists(workDir);
-        } catch (IOException ignored) {
-            // a temp folder left behind is harmless
+    }
+
+    /** FreeTTS output sink that keeps the samples in memory and plays nothing. */
+    private static final class CapturingPlayer implements AudioPlayer {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        AudioFormat format = new AudioFormat(RATE, 16, 1, true, true);
+        float volume = 1f;
+
+        @Override
+        public void setAudioFormat(AudioFormat format) {
+            this.format = format;
         }
+
+        @Override
+        public AudioFormat getAudioFormat() {
+            return format;
+        }
+
+        @Override
+        public boolean write(byte[] audio) {
+            return write(audio, 0, audio.length);
+        }
+
+        @Override
+        public boolean write(byte[] audio, int offset, int length) {
+            bytes.write(audio, offset, length);
+            return true;
+        }
+
+        @Override
+        public float getVolume() {
+            return volume;
+        }
+
+        @Override
+        public void setVolume(float volume) {
+            this.volume = volume;
+        }
+
+        @Override
+        public void begin(int size) {}
+
+        @Override
+        public boolean end() {
+            return true;
+        }
+
+        @Override
+        public boolean drain() {
+            return true;
+        }
+
+        @Override
+        public void pause() {}
+
+        @Override
+        public void resume() {}
+
+        @Override
+        public void reset() {}
+
+        @Override
+        public void cancel() {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public long getTime() {
+            return 0;
+        }
+
+        @Override
+        public void resetTime() {}
+
+        @Override
+        public void startFirstSampleTimer() {}
+
+        @Override
+        public void showMetrics() {}
     }
 }

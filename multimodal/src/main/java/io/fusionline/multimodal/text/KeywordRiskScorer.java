@@ -93,7 +93,7 @@ public final class KeywordRiskScorer {
         Map<String, Map<String, Double>> lexicon = new LinkedHashMap<>();
         lexicon.put(
                 "scratch",
-                Map.of(
+                terms(
                         "scratch",
                         1.2,
                         "scratched",
@@ -104,18 +104,21 @@ public final class KeywordRiskScorer {
                         0.8,
                         "scrape",
                         0.8));
-        lexicon.put("dent", Map.of("dent", 1.2, "dented", 1.2, "bent", 0.8, "deformed", 0.8));
+        lexicon.put("dent", terms("dent", 1.2, "dented", 1.2, "bent", 0.8, "deformed", 0.8));
         lexicon.put(
                 "stain",
-                Map.of("stain", 1.2, "stained", 1.2, "smear", 0.8, "discolored", 0.8, "oil", 0.4));
-        lexicon.put("crack", Map.of("crack", 1.2, "cracked", 1.2, "fracture", 1.0, "split", 0.6));
+                terms("stain", 1.2, "stained", 1.2, "smear", 0.8, "discolored", 0.8, "oil", 0.4));
+        lexicon.put("crack", terms("crack", 1.2, "cracked", 1.2, "fracture", 1.0, "split", 0.6));
         lexicon.put(
                 "missing_feature",
-                Map.of("missing", 1.0, "absent", 0.8, "no hole", 1.0, "without", 0.3));
+                terms("missing", 1.0, "absent", 0.8, "no hole", 1.0, "without", 0.3));
         lexicon.put(
                 FRAUD,
-                Map.of(
+                terms(
                         "unauthorized", 1.2,
+                        "not authorized", 1.2,
+                        "did not make", 1.0,
+                        "block my card", 0.8,
                         "stolen", 1.2,
                         "didn't make", 1.0,
                         "dispute", 0.6,
@@ -125,5 +128,14 @@ public final class KeywordRiskScorer {
                         "urgent", 0.4,
                         "verification code", 1.0));
         return lexicon;
+    }
+
+    /** Term/weight pairs in the given order. */
+    private static Map<String, Double> terms(Object... pairs) {
+        Map<String, Double> terms = new LinkedHashMap<>();
+        for (int k = 0; k < pairs.length; k += 2) {
+            terms.put((String) pairs[k], ((Number) pairs[k + 1]).doubleValue());
+        }
+        return terms;
     }
 }

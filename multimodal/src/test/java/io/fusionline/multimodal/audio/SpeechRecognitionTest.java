@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,29 +23,7 @@ class SpeechRecognitionTest {
     static final double MAX_WER = 0.30;
 
     static final List<String> PHRASES =
-            List.of(
-                    "deep scratch on the left edge",
-                    "the part has a dent near the hole",
-                    "oil stain on the top face",
-                    "there is a crack along the weld",
-                    "the drill hole is missing",
-                    "the surface looks clean",
-                    "stop the line now",
-                    "the next batch is fine",
-                    "tool wear is high on station two",
-                    "the label is printed upside down",
-                    "temperature is too high",
-                    "i did not make this payment",
-                    "i want to dispute the charge",
-                    "my card was stolen yesterday",
-                    "please block my card",
-                    "someone asked for my verification code",
-                    "the transfer was not authorized",
-                    "i bought a gift card online",
-                    "please change my address",
-                    "the amount is wrong",
-                    "send me a new card",
-                    "my phone number has changed");
+            Stream.concat(SpeechPhrases.INSPECTION.stream(), SpeechPhrases.FRAUD.stream()).toList();
 
     private static PhraseSynthesizer tts;
     private static SharedSpeechModel model;

@@ -93,7 +93,9 @@ public final class SpeechRecognitionFunction
         final SpeechRecognizer recognizer;
         Resampler resampler;
         long unfinishedMs;
-        long lastPartialAt = Long.MIN_VALUE;
+
+        /** Event time of the last partial; -1 before the first. */
+        long lastPartialAt = -1;
 
         SourceStream(SpeechRecognizer recognizer) {
             this.recognizer = recognizer;
@@ -339,7 +341,8 @@ public final class SpeechRecognitionFunction
     private void maybePartial(SourceStream stream, long now, String key, Collector<Transcript> out)
             throws Exception {
         if (options.partialInterval() == null
-                || now - stream.lastPartialAt < options.partialInterval().toMillis()) {
+                || (stream.lastPartialAt >= 0
+                        && now - stream.lastPartialAt < options.partialInterval().toMillis())) {
             return;
         }
         Utterance partial = stream.recognizer.partial();

@@ -80,6 +80,35 @@ class SpeechRecognitionFunctionTest {
     }
 
     @Test
+    void shouldEmitRateLimitedPartialsBeforeTheFinal() throws Exception {
+        List<AudioChunk> chunks = chunks("call-9", deepScratch);
+        var options =
+                SpeechRecognitionOptions.defaults().withPartialInterval(Duration.ofMillis(500));
+        try (var harness = harness(options)) {
+            for (AudioChunk c : chunks) {
+                harness.processElement(new StreamRecord<>(c, 0L));
+            }
+            harness.setProcessingTime(IDLE.toMillis() + 1);
+
+            List<Transcript> out = harness.extractOutputValues();
+            List<Transcript> partials =
+                    out.stream().filter(t -> t.getKind() == TranscriptKind.PARTIAL).toList();
+            assertThat(partials).isNotEmpty();
+            assertThat(partials)
+                    .as("at most one partial per 500 ms of audio")
+                    .hasSizeLessThanOrEqualTo(chunks.size() * CHUNK_MS / 500 + 1);
+            assertThat(partials).allSatisfy(p -> assertThat(p.getUtterance()).isEqualTo(1));
+            assertThat(out.get(out.size() - 1).getKind()).isEqualTo(TranscriptKind.FINAL);
+            for (int i = 1; i < partials.size(); i++) {
+                assertThat(
+                                partials.get(i).getEndTime().toEpochMilli()
+                                        - partials.get(i - 1).getEndTime().toEpochMilli())
+                        .isGreaterThanOrEqualTo(500);
+            }
+        }
+    }
+
+    @Test
     void shouldReportLostChunksAsGapAndGoOn() throws Exception {
         List<AudioChunk> chunks = chunks("line-2", stopTheLine);
         AudioChunk lost = chunks.remove(2);
