@@ -188,7 +188,7 @@ public final class SpeechRecognitionFunction
         }
         waiting.put(sequence, chunk);
         expected = drain(expected, ctx, out);
-        if (waitingCount() > options.reorderChunks()) {
+        if (!waiting.isEmpty() && waitingCount() > options.reorderChunks()) {
             expected = skipGap(expected, ctx, out);
         }
         nextSequence.update(expected);
@@ -203,7 +203,7 @@ public final class SpeechRecognitionFunction
             return;
         }
         Long expected = nextSequence.value();
-        while (expected != null && waitingCount() > 0) {
+        while (expected != null && !waiting.isEmpty()) {
             expected = skipGap(expected, ctx, out);
         }
         SourceStream stream = stream(ctx.getCurrentKey(), ctx, out);
