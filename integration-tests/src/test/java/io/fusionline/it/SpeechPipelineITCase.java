@@ -6,18 +6,15 @@ import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.multimodal.audio.PhraseSynthesizer;
+import io.fusionline.operators.audio.AudioChunks;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.media.AudioChunk;
-import io.fusionline.schema.media.AudioEncoding;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,26 +147,10 @@ class SpeechPipelineITCase {
     }
 
     private static List<byte[]> chunks(String source, short[] samples) {
-        List<byte[]> out = new ArrayList<>();
-        int per = PhraseSynthesizer.RATE / 1000 * CHUNK_MS;
         var codec = SingleObjectWireFormat.INSTANCE.codec(AudioChunk.class);
-        for (int i = 0, seq = 0; i < samples.length; i += per, seq++) {
-            short[] part = Arrays.copyOfRange(samples, i, Math.min(samples.length, i + per));
-            ByteBuffer bytes = ByteBuffer.allocate(part.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asShortBuffer().put(part);
-            out.add(
-                    codec.encode(
-                            AudioChunk.newBuilder()
-                                    .setSourceId(source)
-                                    .setSequence(seq)
-                                    .setEventTime(Instant.ofEpochMilli(T0 + (long) seq * CHUNK_MS))
-                                    .setSampleRate(PhraseSynthesizer.RATE)
-                                    .setChannels(1)
-                                    .setEncoding(AudioEncoding.PCM_S16LE)
-                                    .setPayload(ByteBuffer.wrap(bytes.array()))
-                                    .build()));
-        }
-        return out;
+        return AudioChunks.split(source, samples, PhraseSynthesizer.RATE, CHUNK_MS, T0).stream()
+                .map(codec::encode)
+                .toList();
     }
 
     private static List<byte[]> nulls(int n) {

@@ -5,19 +5,16 @@ import io.fusionline.multimodal.audio.SharedSpeechModel;
 import io.fusionline.multimodal.audio.SpeechPhrases;
 import io.fusionline.multimodal.audio.SpeechRecognizer;
 import io.fusionline.multimodal.audio.VoskModelLocator;
+import io.fusionline.operators.audio.AudioChunks;
 import io.fusionline.operators.audio.SpeechRecognitionFunction;
 import io.fusionline.operators.audio.SpeechRecognitionOptions;
 import io.fusionline.schema.media.AudioChunk;
-import io.fusionline.schema.media.AudioEncoding;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.Transcript;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -298,17 +295,14 @@ public final class AsrBenchmark {
             int chunk = RATE / 1000 * CHUNK_MS;
             int from = Math.min(audio[source].length, c * chunk);
             int to = Math.min(audio[source].length, from + chunk);
-            ByteBuffer bytes = ByteBuffer.allocate((to - from) * 2).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asShortBuffer().put(audio[source], from, to - from);
-            return AudioChunk.newBuilder()
-                    .setSourceId("bench-" + source)
-                    .setSequence(c)
-                    .setEventTime(Instant.ofEpochMilli(1_000L + (long) c * CHUNK_MS))
-                    .setSampleRate(RATE)
-                    .setChannels(1)
-                    .setEncoding(AudioEncoding.PCM_S16LE)
-                    .setPayload(ByteBuffer.wrap(bytes.array()))
-                    .build();
+            return AudioChunks.of(
+                    "bench-" + source,
+                    c,
+                    1_000L + (long) c * CHUNK_MS,
+                    RATE,
+                    audio[source],
+                    from,
+                    to);
         }
     }
 

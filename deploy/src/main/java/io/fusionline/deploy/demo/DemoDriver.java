@@ -3,9 +3,9 @@ package io.fusionline.deploy.demo;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.multimodal.audio.PhraseSynthesizer;
 import io.fusionline.multimodal.audio.SpeechPhrases;
+import io.fusionline.operators.audio.AudioChunks;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.media.AudioChunk;
-import io.fusionline.schema.media.AudioEncoding;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.RecordDecodingException;
@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -239,28 +240,19 @@ public final class DemoDriver implements AutoCloseable {
                 String source = inspection ? "line-1" : "call-101";
                 short[] speech = tts.speak(phrases.get(random.nextInt(phrases.size())));
                 short[] samples =
-                        java.util.Arrays.copyOf(
-                                speech, speech.length + PhraseSynthesizer.RATE * 3 / 2);
+                        Arrays.copyOf(speech, speech.length + PhraseSynthesizer.RATE * 3 / 2);
                 long next = System.nanoTime();
                 for (int from = 0; from < samples.length && !stopping; from += chunkSamples) {
-                    short[] part =
-                            java.util.Arrays.copyOfRange(
-                                    samples, from, Math.min(samples.length, from + chunkSamples));
-                    java.nio.ByteBuffer bytes =
-                            java.nio.ByteBuffer.allocate(part.length * 2)
-                                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                    bytes.asShortBuffer().put(part);
                     long sequence = sequences.merge(source, 1L, Long::sum) - 1;
                     AudioChunk chunk =
-                            AudioChunk.newBuilder()
-                                    .setSourceId(source)
-                                    .setSequence(sequence)
-                                    .setEventTime(Instant.now())
-                                    .setSampleRate(PhraseSynthesizer.RATE)
-                                    .setChannels(1)
-                                    .setEncoding(AudioEncoding.PCM_S16LE)
-                                    .setPayload(java.nio.ByteBuffer.wrap(bytes.array()))
-                                    .build();
+                            AudioChunks.of(
+                                    source,
+                                    sequence,
+                                    System.currentTimeMillis(),
+                                    PhraseSynthesizer.RATE,
+                                    samples,
+                                    from,
+                                    Math.min(samples.length, from + chunkSamples));
                     producer.send(
                             new ProducerRecord<>(
                                     topic,

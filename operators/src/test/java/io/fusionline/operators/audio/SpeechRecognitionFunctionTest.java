@@ -6,15 +6,11 @@ import io.fusionline.multimodal.audio.PhraseSynthesizer;
 import io.fusionline.multimodal.audio.SharedSpeechModel;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.schema.media.AudioChunk;
-import io.fusionline.schema.media.AudioEncoding;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -226,24 +222,7 @@ class SpeechRecognitionFunctionTest {
 
     /** 250 ms chunks of 16 kHz S16LE mono, sequence from 0, contiguous event time from T0. */
     private static List<AudioChunk> chunks(String source, short[] samples) {
-        List<AudioChunk> chunks = new ArrayList<>();
-        int per = 16 * CHUNK_MS;
-        for (int i = 0, seq = 0; i < samples.length; i += per, seq++) {
-            short[] part = Arrays.copyOfRange(samples, i, Math.min(samples.length, i + per));
-            ByteBuffer bytes = ByteBuffer.allocate(part.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asShortBuffer().put(part);
-            chunks.add(
-                    AudioChunk.newBuilder()
-                            .setSourceId(source)
-                            .setSequence(seq)
-                            .setEventTime(Instant.ofEpochMilli(T0 + (long) seq * CHUNK_MS))
-                            .setSampleRate(16_000)
-                            .setChannels(1)
-                            .setEncoding(AudioEncoding.PCM_S16LE)
-                            .setPayload(ByteBuffer.wrap(bytes.array()))
-                            .build());
-        }
-        return chunks;
+        return new ArrayList<>(AudioChunks.split(source, samples, 16_000, CHUNK_MS, T0));
     }
 
     private static short[] withSilence(short[] speech) {
