@@ -66,10 +66,7 @@ class FailoverITCase {
         stop.put(new TopicPartition(in, 1), (long) n / 2);
         kafka.produce(in, 0, events.subList(0, n / 2));
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TestJobs.flinkConf());
-        env.setParallelism(TestJobs.PARALLELISM);
-        FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+        StreamExecutionEnvironment env = TestJobs.environment(conf);
         FusionlineJob.onKafka(conf)
                 .withoutSpeech()
                 .textEvents(

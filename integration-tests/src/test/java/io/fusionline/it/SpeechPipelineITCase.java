@@ -79,10 +79,7 @@ class SpeechPipelineITCase {
                         new TopicPartition(audio, 1), (long) secondHalf.size());
         kafka.produceRaw(audio, 0, nulls(firstHalf.size()), firstHalf);
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TestJobs.flinkConf());
-        env.setParallelism(TestJobs.PARALLELISM);
-        FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+        StreamExecutionEnvironment env = TestJobs.environment(conf);
         FusionlineJob.onKafka(conf)
                 .textEvents(KafkaConnectors.textEventsSource(conf, OffsetsInitializer.latest()))
                 .audio(KafkaConnectors.audioSource(conf, OffsetsInitializer.offsets(stop)))

@@ -1,5 +1,6 @@
 package io.fusionline.it;
 
+import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.text.TextEvent;
@@ -14,6 +15,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** Shared set-up of the job integration tests. */
@@ -52,6 +54,16 @@ final class TestJobs {
         flink.set(
                 RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         return flink;
+    }
+
+    /** A MiniCluster environment at {@link #PARALLELISM} with the job's checkpointing. */
+    static StreamExecutionEnvironment environment(Configuration jobConf) {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConf());
+        env.setParallelism(PARALLELISM);
+        FusionlineJob.enableCheckpointing(
+                env, jobConf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+        return env;
     }
 
     /** {@code count} events spread round-robin over {@code sources}, one second apart. */

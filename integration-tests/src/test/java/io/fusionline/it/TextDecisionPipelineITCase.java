@@ -59,10 +59,7 @@ class TextDecisionPipelineITCase {
         kafka.produceRaw(in, null, keys, malformed);
         kafka.produce(in, null, events.subList(n / 2, n));
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(TestJobs.flinkConf());
-        env.setParallelism(TestJobs.PARALLELISM);
-        FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+        StreamExecutionEnvironment env = TestJobs.environment(conf);
         FusionlineJob.onKafka(conf)
                 .withoutSpeech()
                 .textEvents(KafkaConnectors.textEventsSource(conf, OffsetsInitializer.latest()))

@@ -23,55 +23,32 @@ public final class AudioChunkValidator implements RecordValidator<AudioChunk> {
         if (source == null || source.isBlank()) {
             return "audio chunk without source id";
         }
+        String chunk = "audio chunk " + source + "#" + c.getSequence();
         if (c.getEventTime() == null || c.getEventTime().toEpochMilli() <= 0) {
-            return "audio chunk "
-                    + source
-                    + "#"
-                    + c.getSequence()
-                    + " without a positive event time";
+            return chunk + " without a positive event time";
         }
         if (c.getEncoding() == null || c.getEncoding() == AudioEncoding.UNKNOWN) {
-            return "audio chunk " + source + "#" + c.getSequence() + " has an unsupported encoding";
+            return chunk + " has an unsupported encoding";
         }
         if (!SpeechRecognitionOptions.SAMPLE_RATES.contains(c.getSampleRate())) {
-            return "audio chunk "
-                    + source
-                    + "#"
-                    + c.getSequence()
+            return chunk
                     + " has unsupported sample rate "
                     + c.getSampleRate()
                     + " Hz (supported: 8000, 16000, 22050, 44100, 48000)";
         }
         if (c.getChannels() < 1 || c.getChannels() > 8) {
-            return "audio chunk "
-                    + source
-                    + "#"
-                    + c.getSequence()
-                    + " has "
-                    + c.getChannels()
-                    + " channels (1..8)";
+            return chunk + " has " + c.getChannels() + " channels (1..8)";
         }
         int bytes = c.getPayload() == null ? 0 : c.getPayload().remaining();
         if (bytes == 0) {
-            return "audio chunk " + source + "#" + c.getSequence() + " is empty";
+            return chunk + " is empty";
         }
         if (bytes > maxChunkBytes) {
-            return "audio chunk "
-                    + source
-                    + "#"
-                    + c.getSequence()
-                    + " has "
-                    + bytes
-                    + " bytes (limit "
-                    + maxChunkBytes
-                    + ")";
+            return chunk + " has " + bytes + " bytes (limit " + maxChunkBytes + ")";
         }
         int frame = (c.getEncoding() == AudioEncoding.PCM_F32LE ? 4 : 2) * c.getChannels();
         if (bytes % frame != 0) {
-            return "audio chunk "
-                    + source
-                    + "#"
-                    + c.getSequence()
+            return chunk
                     + " has "
                     + bytes
                     + " bytes, not a whole number of "
