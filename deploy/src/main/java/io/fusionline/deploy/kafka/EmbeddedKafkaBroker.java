@@ -187,55 +187,50 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static Path writeConfig(Path dataDir, int port, int controllerPort) throws IOException {
-        String properties =
-                String.join(
-                        "\n",
-                        "process.roles=broker,controller",
-                        "node.id=1",
-                        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                        "listeners=PLAINTEXT://127.0.0.1:"
-                                + port
-                                + ",CONTROLLER://127.0.0.1:"
-                                + controllerPort,
-                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                        "controller.listener.names=CONTROLLER",
-                        "inter.broker.listener.name=PLAINTEXT",
-                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                        "log.dirs=" + dataDir.resolve("data"),
-                        "num.partitions=2",
-                        "auto.create.topics.enable=false",
-                        "offsets.topic.replication.factor=1",
-                        "offsets.topic.num.partitions=4",
-                        "transaction.state.log.replication.factor=1",
-                        "transaction.state.log.min.isr=1",
-                        "transaction.state.log.num.partitions=4",
-                        "share.coordinator.state.topic.replication.factor=1",
-                        "share.coordinator.state.topic.min.isr=1",
-                        "group.initial.rebalance.delay.ms=0",
-                        "transaction.max.timeout.ms=900000",
-                        "log.flush.interval.messages=10000",
-                        "");
-        Path file = dataDir.resolve("server.properties");
-        Files.writeString(file, properties, StandardCharsets.UTF_8);
-        return file;
+        return write(
+                dataDir.resolve("server.properties"),
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:"
+                        + port
+                        + ",CONTROLLER://127.0.0.1:"
+                        + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dataDir.resolve("data"),
+                "num.partitions=2",
+                "auto.create.topics.enable=false",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "transaction.state.log.num.partitions=4",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                "group.initial.rebalance.delay.ms=0",
+                "transaction.max.timeout.ms=900000",
+                "log.flush.interval.messages=10000");
     }
 
     private static Path writeLogConfig(Path dataDir) throws IOException {
-        String config =
-                String.join(
-                        "\n",
-                        "status = warn",
-                        "appender.out.type = Console",
-                        "appender.out.name = out",
-                        "appender.out.layout.type = PatternLayout",
-                        "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%c{1}] %m%n",
-                        "rootLogger.level = warn",
-                        "rootLogger.appenderRef.out.ref = out",
-                        "logger.server.name = kafka.server.KafkaRaftServer",
-                        "logger.server.level = info",
-                        "");
-        Path file = dataDir.resolve("log4j2.properties");
-        Files.writeString(file, config, StandardCharsets.UTF_8);
+        return write(
+                dataDir.resolve("log4j2.properties"),
+                "status = warn",
+                "appender.out.type = Console",
+                "appender.out.name = out",
+                "appender.out.layout.type = PatternLayout",
+                "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%c{1}] %m%n",
+                "rootLogger.level = warn",
+                "rootLogger.appenderRef.out.ref = out",
+                "logger.server.name = kafka.server.KafkaRaftServer",
+                "logger.server.level = info");
+    }
+
+    private static Path write(Path file, String... lines) throws IOException {
+        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
         return file;
     }
 

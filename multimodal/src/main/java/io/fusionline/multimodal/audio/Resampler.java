@@ -56,7 +56,7 @@ public final class Resampler {
     /** Converts the next chunk; returns the output samples that are complete so far. */
     public short[] process(short[] in) {
         if (inRate == outRate) {
-            return in.clone();
+            return in;
         }
         append(in);
         return drain(buffered - halfWidth - 1);

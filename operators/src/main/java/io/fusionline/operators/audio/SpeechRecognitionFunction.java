@@ -186,8 +186,13 @@ public final class SpeechRecognitionFunction
                     ctx);
             return;
         }
-        waiting.put(sequence, chunk);
-        expected = drain(expected, ctx, out);
+        if (sequence == expected) {
+            // The common case: in order, so it is fed at once without a trip through state.
+            feed(chunk, ctx, out);
+            expected = drain(expected + 1, ctx, out);
+        } else {
+            waiting.put(sequence, chunk);
+        }
         if (!waiting.isEmpty() && waitingCount() > options.reorderChunks()) {
             expected = skipGap(expected, ctx, out);
         }
@@ -206,14 +211,18 @@ public final class SpeechRecognitionFunction
         while (expected != null && !waiting.isEmpty()) {
             expected = skipGap(expected, ctx, out);
         }
-        SourceStream stream = stream(ctx.getCurrentKey(), ctx, out);
-        if (stream.resampler != null) {
-            stream.recognizer
-                    .accept(stream.resampler.flush(), endOrZero())
-                    .ifPresent(u -> emitFinal(u, ctx.getCurrentKey(), out));
+        String key = ctx.getCurrentKey();
+        // After a restore there is no recognizer yet; create one only if there is audio to finish.
+        if (streams.containsKey(key) || unfinished.get().iterator().hasNext()) {
+            SourceStream stream = stream(key, ctx, out);
+            if (stream.resampler != null) {
+                stream.recognizer
+                        .accept(stream.resampler.flush(), endOrZero())
+                        .ifPresent(u -> emitFinal(u, key, out));
+            }
+            stream.recognizer.finish().ifPresent(u -> emitFinal(u, key, out));
+            streams.remove(key).close();
         }
-        stream.recognizer.finish().ifPresent(u -> emitFinal(u, ctx.getCurrentKey(), out));
-        streams.remove(ctx.getCurrentKey()).close();
         nextSequence.clear();
         waiting.clear();
         unfinished.clear();
@@ -225,7 +234,7 @@ public final class SpeechRecognitionFunction
     /** Feeds every waiting chunk from {@code expected} on; returns the next expected sequence. */
     private long drain(long expected, Context ctx, Collector<Transcript> out) throws Exception {
         AudioChunk next;
-        while ((next = waiting.get(expected)) != null) {
+        while (!waiting.isEmpty() && (next = waiting.get(expected)) != null) {
             waiting.remove(expected);
             feed(next, ctx, out);
             expected++;

@@ -3,7 +3,6 @@ package io.fusionline.operators.kafka;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -46,10 +45,7 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
     @Override
     public ProducerRecord<byte[], byte[]> serialize(
             T element, KafkaSinkContext context, Long timestamp) {
-        if (codec == null) {
-            codec = wireFormat.codec(recordClass);
-        }
-        String key = ((Function<T, String>) keyOf).apply(element);
+        String key = keyOf.apply(element);
         return new ProducerRecord<>(
                 topic,
                 null,
