@@ -1,5 +1,6 @@
 package io.fusionline.multimodal.audio;
 
+import io.fusionline.multimodal.ModelLoadException;
 import java.io.IOException;
 import java.util.Optional;
 import org.vosk.Recognizer;

@@ -2,6 +2,7 @@ package io.fusionline.multimodal.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusionline.multimodal.EditDistance;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ class SpeechRecognitionTest {
         for (String phrase : PHRASES) {
             String text = recognize(tts.speak(phrase), 16_000, 1);
             heard.add(phrase + " -> " + text);
-            errors += WordErrorRate.edits(phrase, text);
+            errors += EditDistance.words(phrase, text);
             words += phrase.split(" ").length;
         }
         double wer = (double) errors / words;
@@ -65,8 +66,8 @@ class SpeechRecognitionTest {
         short[] at48k = resample(at16k, 16_000, 48_000);
         short[] at44k = resample(at16k, 16_000, 44_100);
 
-        assertThat(WordErrorRate.edits(phrase, recognize(at48k, 48_000, 2))).isLessThanOrEqualTo(1);
-        assertThat(WordErrorRate.edits(phrase, recognize(at44k, 44_100, 1))).isLessThanOrEqualTo(1);
+        assertThat(EditDistance.words(phrase, recognize(at48k, 48_000, 2))).isLessThanOrEqualTo(1);
+        assertThat(EditDistance.words(phrase, recognize(at44k, 44_100, 1))).isLessThanOrEqualTo(1);
     }
 
     @Test

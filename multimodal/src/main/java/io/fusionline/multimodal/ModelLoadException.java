@@ -1,4 +1,4 @@
-package io.fusionline.multimodal.audio;
+package io.fusionline.multimodal;
 
 /** A model that cannot be loaded: missing, incomplete, or not the files its checksums name. */
 public final class ModelLoadException extends RuntimeException {

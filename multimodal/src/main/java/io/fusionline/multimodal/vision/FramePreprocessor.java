@@ -1,0 +1,167 @@
+package io.fusionline.multimodal.vision;
+
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Encoded image → model input tensor, as an {@link ImageInputSpec} says: decode ({@link
+ * ImageDecoder}, with its checks), optional crop to a region of interest, resize (stretch,
+ * letterbox or centre crop), channel order, {@code (pixel / scale - mean) / std}, NCHW or NHWC
+ * float.
+ *
+ * <p>Stateless and thread-safe; every native buffer it creates is closed before it returns.
+ */
+public final class FramePreprocessor {
+
+    private final ImageInputSpec spec;
+    private final ImageLimits limits;
+
+    public FramePreprocessor(ImageInputSpec spec, ImageLimits limits) {
+        this.spec = spec;
+        this.limits = limits;
+    }
+
+    /** The spec this pre-processor follows. */
+    public ImageInputSpec spec() {
+        return spec;
+    }
+
+    /** One image's tensor as a new array of {@link ImageInputSpec#tensorSize()} floats. */
+    public float[] toTensor(EncodedImage image, Crop crop) throws ImageFormatException {
+        float[] out = new float[spec.tensorSize()];
+        toTensor(image, crop, out, 0);
+        return out;
+    }
+
+    /**
+     * Writes one image's tensor into {@code out} at {@code offset} (a slot of a batch buffer).
+     *
+     * @param crop region of interest to cut out first, or null for the whole image
+     */
+    public void toTensor(EncodedImage image, Crop crop, float[] out, int offset)
+            throws ImageFormatException {
+        try (Mat decoded = ImageDecoder.decode(image, limits)) {
+            Mat source = decoded;
+            Mat cropped = null;
+            try {
+                if (crop != null) {
+                    if (!crop.fitsIn(decoded.cols(), decoded.rows())) {
+                        throw new ImageFormatException(
+                                "region of interest "
+                                        + crop
+                                        + " is not inside the "
+                                        + decoded.cols()
+                                        + "x"
+                                        + decoded.rows()
+                                        + " image");
+                    }
+                    try (Rect rect = new Rect(crop.x(), crop.y(), crop.width(), crop.height())) {
+                        cropped = decoded.apply(rect);
+                    }
+                    source = cropped;
+                }
+                try (Mat sized = fit(source)) {
+                    writeTensor(sized, out, offset);
+                }
+            } finally {
+                if (cropped != null) {
+                    cropped.close();
+                }
+            }
+        }
+    }
+
+    /** Resizes a BGR image to the spec's size; the result is continuous and owned by the caller. */
+    Mat fit(Mat image) {
+        int w = spec.width();
+        int h = spec.height();
+        int iw = image.cols();
+        int ih = image.rows();
+        switch (spec.resize()) {
+            case STRETCH:
+                return resized(image, w, h);
+            case LETTERBOX:
+                {
+                    double scale = Math.min((double) w / iw, (double) h / ih);
+                    int nw = Math.max(1, Math.min(w, (int) Math.round(iw * scale)));
+                    int nh = Math.max(1, Math.min(h, (int) Math.round(ih * scale)));
+                    try (Mat inner = resized(image, nw, nh)) {
+                        int top = (h - nh) / 2;
+                        int left = (w - nw) / 2;
+                        Mat out = new Mat();
+                        int v = spec.padValue();
+                        try (Scalar pad = new Scalar(v, v, v, 0)) {
+                            copyMakeBorder(
+                                    inner,
+                                    out,
+                                    top,
+                                    h - nh - top,
+                                    left,
+                                    w - nw - left,
+                                    BORDER_CONSTANT,
+                                    pad);
+                        }
+                        return out;
+                    }
+                }
+            case CENTER_CROP:
+                {
+                    double scale = Math.max((double) w / iw, (double) h / ih);
+                    int nw = Math.max(w, (int) Math.ceil(iw * scale));
+                    int nh = Math.max(h, (int) Math.ceil(ih * scale));
+                    try (Mat outer = resized(image, nw, nh);
+                            Rect centre = new Rect((nw - w) / 2, (nh - h) / 2, w, h);
+                            Mat view = outer.apply(centre)) {
+                        return view.clone();
+                    }
+                }
+            default:
+                throw new IllegalStateException("unknown resize mode " + spec.resize());
+        }
+    }
+
+    private static Mat resized(Mat image, int w, int h) {
+        Mat out = new Mat();
+        if (image.cols() == w && image.rows() == h) {
+            image.copyTo(out);
+            return out;
+        }
+        boolean shrinking = w < image.cols() || h < image.rows();
+        try (Size size = new Size(w, h)) {
+            resize(image, out, size, 0, 0, shrinking ? INTER_AREA : INTER_LINEAR);
+        }
+        return out;
+    }
+
+    private void writeTensor(Mat bgr, float[] out, int offset) {
+        int w = spec.width();
+        int h = spec.height();
+        int plane = w * h;
+        byte[] pixels = new byte[plane * 3];
+        bgr.data().get(pixels);
+        float[] mul = new float[3];
+        float[] add = new float[3];
+        for (int c = 0; c < 3; c++) {
+            // (p / scale - mean) / std  ==  p * mul + add
+            mul[c] = 1f / (spec.scale() * spec.std()[c]);
+            add[c] = -spec.mean()[c] / spec.std()[c];
+        }
+        boolean rgb = spec.channels() == ChannelOrder.RGB;
+        boolean planar = spec.layout() == TensorLayout.NCHW;
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                int p = pixels[i * 3 + (rgb ? 2 - c : c)] & 0xff;
+                float v = p * mul[c] + add[c];
+                out[offset + (planar ? c * plane + i : i * 3 + c)] = v;
+            }
+        }
+    }
+}

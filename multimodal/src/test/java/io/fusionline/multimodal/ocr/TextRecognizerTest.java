@@ -1,0 +1,94 @@
+package io.fusionline.multimodal.ocr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusionline.multimodal.EditDistance;
+import io.fusionline.multimodal.vision.Crop;
+import io.fusionline.multimodal.vision.EncodedImage;
+import io.fusionline.multimodal.vision.ImageLimits;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TextRecognizerTest {
+
+    /** Character error rate a rendered line must stay under. */
+    static final double MAX_CHARACTER_ERROR_RATE = 0.05;
+
+    private static TextRecognizer line;
+    private static final OcrPreprocessor PRE = new OcrPreprocessor(ImageLimits.DEFAULT);
+
+    @BeforeAll
+    static void open() {
+        line = TextRecognizer.english(TextRecognizer.Layout.SINGLE_LINE);
+    }
+
+    @AfterAll
+    static void close() {
+        line.close();
+    }
+
+    @Test
+    void shouldReadARenderedSerialNumberLineWithinTheErrorBound() throws Exception {
+        String expected = "SERIAL NO A7X-4821 LOT 0423";
+        byte[] png = render(expected, 28, 0, 0);
+
+        OcrText read = line.read(PRE.prepare(EncodedImage.of(png), null));
+
+        double cer = EditDistance.characters(expected, read.text()) / (double) expected.length();
+        assertThat(cer)
+                .as("CER of \"%s\"", read.text())
+                .isLessThanOrEqualTo(MAX_CHARACTER_ERROR_RATE);
+        assertThat(read.confidence()).isGreaterThan(0.5f);
+    }
+
+    @Test
+    void shouldReadOnlyTheRegionOfInterestOfADocument() throws Exception {
+        String expected = "PASSPORT NO X1234567";
+        byte[] png = render(expected, 24, 200, 90);
+
+        try (TextRecognizer page = TextRecognizer.english(TextRecognizer.Layout.PAGE)) {
+            OcrText read = page.read(PRE.prepare(EncodedImage.of(png), new Crop(0, 0, 560, 80)));
+            double cer =
+                    EditDistance.characters(expected, read.text()) / (double) expected.length();
+            assertThat(cer)
+                    .as("CER of \"%s\"", read.text())
+                    .isLessThanOrEqualTo(MAX_CHARACTER_ERROR_RATE);
+        }
+    }
+
+    @Test
+    void shouldReadNothingFromABlankImage() throws Exception {
+        OcrText read = line.read(PRE.prepare(EncodedImage.of(render("", 20, 0, 0)), null));
+
+        assertThat(read.isEmpty()).as("read \"%s\" at %s", read.text(), read.confidence()).isTrue();
+        assertThat(read.confidence()).isZero();
+    }
+
+    /** Black text on white, with extra blank margin right and below. */
+    static byte[] render(String text, int points, int extraWidth, int extraHeight)
+            throws Exception {
+        int width = Math.max(80, text.length() * points * 7 / 10 + 40) + extraWidth;
+        int height = points * 2 + extraHeight;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, points));
+        g.drawString(text, 20, points + points / 3);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+}
