@@ -15,6 +15,7 @@ import io.fusionline.schema.text.TextKind;
 import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
 import io.fusionline.schema.text.TranscriptWord;
+import io.fusionline.schema.vision.VisionFeatures;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -91,6 +92,17 @@ class SchemaRoundTripTest {
                         .setInputCount(3)
                         .setModel("text-rules/1")
                         .setExplanation("note mentions scratch")
+                        .build(),
+                VisionFeatures.newBuilder()
+                        .setSourceId("cam-2")
+                        .setSequence(3)
+                        .setEventTime(T0)
+                        .setModel("fusionline-random-patch-encoder@1")
+                        .setPooled(List.of(0.5f, -0.25f))
+                        .setPatchCount(2)
+                        .setPatchDim(2)
+                        .setPatchTokens(ByteBuffer.wrap(new byte[16]))
+                        .setInferenceMillis(1.5f)
                         .build(),
                 DeadLetter.newBuilder()
                         .setOriginalTopic("text-events")

@@ -1,0 +1,44 @@
+package io.fusionline.operators.vision;
+
+import io.fusionline.multimodal.vision.Crop;
+import io.fusionline.multimodal.vision.EncodedImage;
+import io.fusionline.multimodal.vision.ImageCodec;
+import io.fusionline.schema.media.RegionOfInterest;
+import io.fusionline.schema.media.VideoFrame;
+import java.nio.ByteBuffer;
+
+/** Between the {@link VideoFrame} wire record and the multimodal library's image types. */
+public final class VideoFrames {
+
+    private VideoFrames() {}
+
+    /** The frame's payload as an image; an {@code UNKNOWN} format is sniffed from the bytes. */
+    public static EncodedImage image(VideoFrame frame) {
+        ByteBuffer payload = frame.getPayload();
+        byte[] bytes = new byte[payload == null ? 0 : payload.remaining()];
+        if (payload != null) {
+            payload.duplicate().get(bytes);
+        }
+        ImageCodec codec =
+                switch (frame.getFormat()) {
+                    case JPEG -> ImageCodec.JPEG;
+                    case PNG -> ImageCodec.PNG;
+                    case RAW_BGR -> ImageCodec.RAW_BGR;
+                    case UNKNOWN -> null;
+                };
+        return new EncodedImage(bytes, codec, frame.getWidth(), frame.getHeight());
+    }
+
+    /** The frame's region of interest, or null. */
+    public static Crop crop(VideoFrame frame) {
+        RegionOfInterest roi = frame.getRegionOfInterest();
+        return roi == null
+                ? null
+                : new Crop(roi.getX(), roi.getY(), roi.getWidth(), roi.getHeight());
+    }
+
+    /** {@code source#sequence}, as messages name a frame. */
+    public static String name(VideoFrame frame) {
+        return "frame " + frame.getSourceId() + "#" + frame.getSequence();
+    }
+}
