@@ -1,5 +1,7 @@
 package io.fusionline.jobs;
 
+import io.fusionline.multimodal.ocr.TextRecognizer;
+import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.audio.AudioChunkValidator;
 import io.fusionline.operators.audio.SpeechRecognitionFunction;
@@ -8,17 +10,24 @@ import io.fusionline.operators.decode.DecodeFunction;
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.operators.text.TextDecisionFunction;
 import io.fusionline.operators.text.TextEventValidator;
+import io.fusionline.operators.vision.OcrFunction;
+import io.fusionline.operators.vision.VideoFrameValidator;
+import io.fusionline.operators.vision.VisionEncodeOperator;
+import io.fusionline.operators.vision.VisionOptions;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.media.AudioChunk;
+import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
 import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
+import io.fusionline.schema.vision.VisionFeatures;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -37,11 +46,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * audio ─▶ decode+validate ─▶ keyBy(sourceId) ─▶ speech recognition ─▶ transcripts
  *                                                        │ (finals, as TRANSCRIPT text events)
+ * frames ─▶ decode+validate ─┬▶ vision encoder (micro-batches) ─▶ vision-features
+ *                            └▶ OCR (configured sources) ─┐ (OCR text events)
  * text-events ─▶ decode+validate ──────────────────────── ∪ ─▶ event time ─▶ keyBy ─▶ decide ─▶ decisions
  *        every stage's rejects ─────────────────────────────────────────────────────────▶ dead-letters
  * </pre>
  *
  * <p>The speech branch is present when an audio source is given (it then needs a transcripts sink).
+ * The vision branch is present when a frames source is given with vision options (it then needs a
+ * vision-features sink) and/or OCR sources. Frames are not re-keyed: the Kafka source's partitions
+ * (keyed by source id) flow forward into the encoder, which keeps their order, so each camera's
+ * features come out in frame order without shuffling image payloads across the network.
  *
  * <p>Guarantees: with checkpointing on and exactly-once sinks, each input produces exactly one
  * decision or exactly one dead letter, also across failures. Every operator has a stable {@code
@@ -63,8 +78,22 @@ public final class FusionlineJob {
     private final SpeechRecognitionOptions speech;
     private final String audioTopic;
     private final UnaryOperator<DataStream<AudioChunk>> audioInterceptor;
+    private final Source<RawRecord, ?, ?> frames;
+    private final Sink<VisionFeatures> visionFeatures;
+    private final VisionOptions vision;
+    private final Set<String> ocrSources;
+    private final TextRecognizer.Layout ocrLayout;
+    private final ImageLimits imageLimits;
+    private final String framesTopic;
 
     private FusionlineJob(Builder b) {
+        this.frames = b.frames;
+        this.visionFeatures = b.visionFeatures;
+        this.vision = b.vision;
+        this.ocrSources = b.ocrSources;
+        this.ocrLayout = b.ocrLayout;
+        this.imageLimits = b.imageLimits;
+        this.framesTopic = b.framesTopic;
         this.audio = b.audio;
         this.transcripts = b.transcripts;
         this.speech = b.speech;
@@ -98,6 +127,13 @@ public final class FusionlineJob {
         if (conf.get(FusionlineJobOptions.SPEECH_ENABLED)) {
             builder.audio(KafkaConnectors.audioSource(conf, null))
                     .transcripts(KafkaConnectors.transcriptsSink(conf));
+        }
+        if (FusionlineJobOptions.vision(conf) != null
+                || !FusionlineJobOptions.ocrSources(conf).isEmpty()) {
+            builder.frames(KafkaConnectors.framesSource(conf, null));
+        }
+        if (FusionlineJobOptions.vision(conf) != null) {
+            builder.visionFeatures(KafkaConnectors.visionFeaturesSink(conf));
         }
         return builder;
     }
@@ -164,6 +200,51 @@ public final class FusionlineJob {
                             recognized.getSideOutput(DeadLetters.TAG));
         }
 
+        if (frames != null) {
+            SingleOutputStreamOperator<VideoFrame> decodedFrames =
+                    env.fromSource(frames, WatermarkStrategy.noWatermarks(), "frames")
+                            .uid("source-frames")
+                            .name("frames source")
+                            .process(
+                                    new DecodeFunction<>(
+                                            VideoFrame.class,
+                                            wireFormat,
+                                            new VideoFrameValidator(imageLimits)),
+                                    new AvroTypeInfo<>(VideoFrame.class))
+                            .uid("decode-frames")
+                            .name("decode frames");
+            deadLetterUnion = deadLetterUnion.union(decodedFrames.getSideOutput(DeadLetters.TAG));
+            if (vision != null) {
+                SingleOutputStreamOperator<VisionFeatures> encoded =
+                        decodedFrames
+                                .transform(
+                                        "vision encoder",
+                                        new AvroTypeInfo<>(VisionFeatures.class),
+                                        new VisionEncodeOperator(vision, wireFormat, framesTopic))
+                                .uid("vision-encode");
+                encoded.sinkTo(visionFeatures)
+                        .uid("sink-vision-features")
+                        .name("vision-features sink");
+                deadLetterUnion = deadLetterUnion.union(encoded.getSideOutput(DeadLetters.TAG));
+            }
+            if (!ocrSources.isEmpty()) {
+                SingleOutputStreamOperator<TextEvent> read =
+                        decodedFrames
+                                .process(
+                                        new OcrFunction(
+                                                ocrSources,
+                                                ocrLayout,
+                                                imageLimits,
+                                                wireFormat,
+                                                framesTopic),
+                                        new AvroTypeInfo<>(TextEvent.class))
+                                .uid("ocr")
+                                .name("OCR");
+                text = text.union(read);
+                deadLetterUnion = deadLetterUnion.union(read.getSideOutput(DeadLetters.TAG));
+            }
+        }
+
         DataStream<TextEvent> timed =
                 text.assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<TextEvent>forBoundedOutOfOrderness(
@@ -216,6 +297,13 @@ public final class FusionlineJob {
         private SpeechRecognitionOptions speech = SpeechRecognitionOptions.defaults();
         private String audioTopic;
         private UnaryOperator<DataStream<AudioChunk>> audioInterceptor = UnaryOperator.identity();
+        private Source<RawRecord, ?, ?> frames;
+        private Sink<VisionFeatures> visionFeatures;
+        private VisionOptions vision;
+        private Set<String> ocrSources = Set.of();
+        private TextRecognizer.Layout ocrLayout = TextRecognizer.Layout.PAGE;
+        private ImageLimits imageLimits = ImageLimits.DEFAULT;
+        private String framesTopic;
 
         private Builder() {
             Configuration defaults = new Configuration();
@@ -224,6 +312,7 @@ public final class FusionlineJob {
             sourceIdleTimeout = defaults.get(FusionlineJobOptions.SOURCE_IDLE_TIMEOUT);
             stateIdleTimeout = defaults.get(FusionlineJobOptions.STATE_IDLE_TIMEOUT);
             audioTopic = defaults.get(FusionlineJobOptions.AUDIO_TOPIC);
+            framesTopic = defaults.get(FusionlineJobOptions.FRAMES_TOPIC);
         }
 
         /** Takes wire format, watermark and state settings from a job configuration. */
@@ -234,6 +323,45 @@ public final class FusionlineJob {
             stateIdleTimeout = conf.get(FusionlineJobOptions.STATE_IDLE_TIMEOUT);
             speech = FusionlineJobOptions.speech(conf);
             audioTopic = conf.get(FusionlineJobOptions.AUDIO_TOPIC);
+            framesTopic = conf.get(FusionlineJobOptions.FRAMES_TOPIC);
+            vision = FusionlineJobOptions.vision(conf);
+            ocrSources = Set.copyOf(FusionlineJobOptions.ocrSources(conf));
+            ocrLayout = FusionlineJobOptions.ocrLayout(conf);
+            imageLimits = FusionlineJobOptions.imageLimits(conf);
+            return this;
+        }
+
+        /** Source of raw video-frame records; used by the vision encoder and OCR. */
+        public Builder frames(Source<RawRecord, ?, ?> source) {
+            this.frames = Objects.requireNonNull(source, "frames source");
+            return this;
+        }
+
+        /** Sink of vision features; required when vision options are set. */
+        public Builder visionFeatures(Sink<VisionFeatures> sink) {
+            this.visionFeatures = Objects.requireNonNull(sink, "vision-features sink");
+            return this;
+        }
+
+        /** Encodes every frame with the model these options describe. */
+        public Builder vision(VisionOptions options) {
+            this.vision = Objects.requireNonNull(options, "vision options");
+            return this;
+        }
+
+        /** Reads text from frames of {@code sources} ({@code "*"}: all) with {@code layout}. */
+        public Builder ocr(Set<String> sources, TextRecognizer.Layout layout) {
+            this.ocrSources = Set.copyOf(sources);
+            this.ocrLayout = Objects.requireNonNull(layout, "layout");
+            return this;
+        }
+
+        /** Removes the vision branch (no frames source, encoder or OCR). */
+        public Builder withoutVision() {
+            this.frames = null;
+            this.visionFeatures = null;
+            this.vision = null;
+            this.ocrSources = Set.of();
             return this;
         }
 
@@ -304,6 +432,12 @@ public final class FusionlineJob {
             }
             if (audio != null && transcripts == null) {
                 throw new IllegalStateException("an audio source needs a transcripts sink");
+            }
+            if (frames != null && vision != null && visionFeatures == null) {
+                throw new IllegalStateException("vision options need a vision-features sink");
+            }
+            if (frames == null && (vision != null || !ocrSources.isEmpty())) {
+                throw new IllegalStateException("vision or OCR needs a frames source");
             }
             return new FusionlineJob(this);
         }

@@ -65,6 +65,84 @@ public final class FusionlineJobOptions {
                     .withDescription(
                             "Emit partial transcripts at most this often per source; unset for none.");
 
+    public static final ConfigOption<String> FRAMES_TOPIC =
+            ConfigOptions.key("fusionline.topic.frames")
+                    .stringType()
+                    .defaultValue("frames")
+                    .withDescription(
+                            "Input topic of VideoFrame records (camera frames, document images).");
+
+    public static final ConfigOption<String> VISION_FEATURES_TOPIC =
+            ConfigOptions.key("fusionline.topic.vision-features")
+                    .stringType()
+                    .defaultValue("vision-features")
+                    .withDescription("Output topic of VisionFeatures records (transactional).");
+
+    public static final ConfigOption<String> VISION_MODEL =
+            ConfigOptions.key("fusionline.vision.model")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of an ONNX image encoder's descriptor.json on every task manager. "
+                                    + "When set, the job encodes every frame into vision features.");
+
+    public static final ConfigOption<Integer> VISION_BATCH_SIZE =
+            ConfigOptions.key("fusionline.vision.batch-size")
+                    .intType()
+                    .defaultValue(16)
+                    .withDescription("Most frames per inference call (B).");
+
+    public static final ConfigOption<Duration> VISION_BATCH_TIMEOUT =
+            ConfigOptions.key("fusionline.vision.batch-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(20))
+                    .withDescription(
+                            "Longest a frame waits for its batch to fill (T); bounds latency at low load.");
+
+    public static final ConfigOption<Integer> VISION_INTRA_OP_THREADS =
+            ConfigOptions.key("fusionline.vision.intra-op-threads")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "ONNX Runtime threads per inference call; the session is shared by all "
+                                    + "subtasks of a task manager.");
+
+    public static final ConfigOption<Boolean> VISION_PATCH_TOKENS =
+            ConfigOptions.key("fusionline.vision.patch-tokens")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Whether vision features carry patch tokens (fusion needs them).");
+
+    public static final ConfigOption<Integer> VISION_MAX_IMAGE_BYTES =
+            ConfigOptions.key("fusionline.vision.max-image-bytes")
+                    .intType()
+                    .defaultValue(16 << 20)
+                    .withDescription("Larger frame payloads are dead letters.");
+
+    public static final ConfigOption<Long> VISION_MAX_IMAGE_PIXELS =
+            ConfigOptions.key("fusionline.vision.max-image-pixels")
+                    .longType()
+                    .defaultValue(40_000_000L)
+                    .withDescription(
+                            "Frames whose header declares more pixels are dead letters, before decoding.");
+
+    public static final ConfigOption<String> OCR_SOURCES =
+            ConfigOptions.key("fusionline.ocr.sources")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Comma-separated frame source ids to read text from (ID-document "
+                                    + "scanners, label cameras); * for all; empty for none. The text "
+                                    + "joins the text events as kind OCR.");
+
+    public static final ConfigOption<String> OCR_LAYOUT =
+            ConfigOptions.key("fusionline.ocr.layout")
+                    .stringType()
+                    .defaultValue("PAGE")
+                    .withDescription(
+                            "PAGE (find blocks and lines: documents) or SINGLE_LINE (labels, serial numbers).");
+
     public static final ConfigOption<String> DECISIONS_TOPIC =
             ConfigOptions.key("fusionline.topic.decisions")
                     .stringType()
@@ -140,6 +218,49 @@ public final class FusionlineJobOptions {
         return conf.getOptional(SPEECH_MODEL_DIR).map(options::withModelDir).orElse(options);
     }
 
+    /** The image limits applied to frames before decoding. */
+    public static io.fusionline.multimodal.vision.ImageLimits imageLimits(Configuration conf) {
+        return new io.fusionline.multimodal.vision.ImageLimits(
+                conf.get(VISION_MAX_IMAGE_BYTES), conf.get(VISION_MAX_IMAGE_PIXELS));
+    }
+
+    /** The vision encoder's settings, or null when no model is configured. */
+    public static io.fusionline.operators.vision.VisionOptions vision(Configuration conf) {
+        return conf.getOptional(VISION_MODEL)
+                .map(
+                        model ->
+                                new io.fusionline.operators.vision.VisionOptions(
+                                        model,
+                                        conf.get(VISION_BATCH_SIZE),
+                                        conf.get(VISION_BATCH_TIMEOUT),
+                                        conf.get(VISION_INTRA_OP_THREADS),
+                                        imageLimits(conf),
+                                        conf.get(VISION_PATCH_TOKENS)))
+                .orElse(null);
+    }
+
+    /** The frame sources OCR reads; empty for none. */
+    public static java.util.Set<String> ocrSources(Configuration conf) {
+        java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+        for (String s : conf.get(OCR_SOURCES).split(",")) {
+            if (!s.isBlank()) {
+                sources.add(s.trim());
+            }
+        }
+        return sources;
+    }
+
+    /** The OCR page layout. */
+    public static io.fusionline.multimodal.ocr.TextRecognizer.Layout ocrLayout(Configuration conf) {
+        String value = conf.get(OCR_LAYOUT).trim().toUpperCase(java.util.Locale.ROOT);
+        try {
+            return io.fusionline.multimodal.ocr.TextRecognizer.Layout.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    OCR_LAYOUT.key() + " must be PAGE or SINGLE_LINE, was " + conf.get(OCR_LAYOUT));
+        }
+    }
+
     /**
      * Checks a configuration before anything starts.
      *
@@ -180,6 +301,7 @@ public final class FusionlineJobOptions {
                                         SPEECH_MODEL_DIR.key() + " " + dir + " is not a folder");
                             }
                         });
+        validateVision(conf);
         if (conf.get(MAX_OUT_OF_ORDERNESS).isNegative()) {
             throw new IllegalArgumentException(
                     MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
@@ -190,12 +312,51 @@ public final class FusionlineJobOptions {
                         AUDIO_TOPIC,
                         TRANSCRIPTS_TOPIC,
                         DECISIONS_TOPIC,
-                        DEAD_LETTERS_TOPIC)) {
+                        DEAD_LETTERS_TOPIC,
+                        FRAMES_TOPIC,
+                        VISION_FEATURES_TOPIC)) {
             if (conf.get(topic).isBlank()) {
                 throw new IllegalArgumentException(topic.key() + " must not be blank");
             }
         }
         io.fusionline.schema.serde.WireFormat.named(conf.get(WIRE_FORMAT));
+    }
+
+    private static void validateVision(Configuration conf) {
+        if (conf.get(VISION_BATCH_SIZE) < 1 || conf.get(VISION_BATCH_SIZE) > 1024) {
+            throw new IllegalArgumentException(
+                    VISION_BATCH_SIZE.key()
+                            + " must be 1..1024, was "
+                            + conf.get(VISION_BATCH_SIZE));
+        }
+        requirePositive(conf, VISION_BATCH_TIMEOUT);
+        if (conf.get(VISION_INTRA_OP_THREADS) < 1) {
+            throw new IllegalArgumentException(
+                    VISION_INTRA_OP_THREADS.key()
+                            + " must be >= 1, was "
+                            + conf.get(VISION_INTRA_OP_THREADS));
+        }
+        if (conf.get(VISION_MAX_IMAGE_BYTES) < 1 || conf.get(VISION_MAX_IMAGE_PIXELS) < 1) {
+            throw new IllegalArgumentException(
+                    VISION_MAX_IMAGE_BYTES.key()
+                            + " and "
+                            + VISION_MAX_IMAGE_PIXELS.key()
+                            + " must be positive");
+        }
+        ocrLayout(conf);
+        // A bad descriptor fails here, at start-up, in one line; the model itself is checked by
+        // the operator when it opens the session.
+        conf.getOptional(VISION_MODEL)
+                .ifPresent(
+                        path -> {
+                            try {
+                                io.fusionline.multimodal.vision.VisionModelDescriptor.load(
+                                        java.nio.file.Path.of(path));
+                            } catch (io.fusionline.multimodal.vision.ModelDescriptorException e) {
+                                throw new IllegalArgumentException(
+                                        VISION_MODEL.key() + ": " + e.getMessage(), e);
+                            }
+                        });
     }
 
     private static void requirePositive(Configuration conf, ConfigOption<Duration> option) {

@@ -7,6 +7,7 @@ import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.Transcript;
+import io.fusionline.schema.vision.VisionFeatures;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -35,7 +36,31 @@ public final class KafkaConnectors {
      */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
+    /**
+     * Largest record the sinks write (frames and dead letters that carry them can be megabytes);
+     * topics are created with a matching {@code max.message.bytes}.
+     */
+    public static final int MAX_RECORD_BYTES = 20 << 20;
+
     private KafkaConnectors() {}
+
+    /** Source of the frames topic; bounded at {@code stoppingOffsets} when not null. */
+    public static KafkaSource<RawRecord> framesSource(
+            Configuration conf, OffsetsInitializer stoppingOffsets) {
+        return rawSource(conf, conf.get(FusionlineJobOptions.FRAMES_TOPIC), stoppingOffsets);
+    }
+
+    /** Exactly-once sink of the vision-features topic, keyed by source id. */
+    public static KafkaSink<VisionFeatures> visionFeaturesSink(Configuration conf) {
+        return exactlyOnceSink(
+                conf,
+                "vision-features",
+                new AvroRecordSerializationSchema<>(
+                        conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC),
+                        VisionFeatures.class,
+                        WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)),
+                        VisionFeatures::getSourceId));
+    }
 
     /** Unbounded source of the text-events topic. */
     public static KafkaSource<RawRecord> textEventsSource(Configuration conf) {
@@ -119,6 +144,8 @@ public final class KafkaConnectors {
         producer.setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        producer.setProperty(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_RECORD_BYTES));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(schema)

@@ -1,11 +1,15 @@
 package io.fusionline.jobs;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fusionline.multimodal.vision.RandomPatchEncoder;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,6 +52,32 @@ class FusionlineJobOptionsTest {
         conf.set(FusionlineJobOptions.WIRE_FORMAT, "protobuf");
         assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
                 .hasMessage("unknown wire format 'protobuf' (known: single-object)");
+    }
+
+    @Test
+    void shouldRejectBadVisionSettingsInOneLine(@TempDir Path tmp) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "k:1");
+        conf.set(FusionlineJobOptions.VISION_MODEL, tmp.resolve("descriptor.json").toString());
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.vision.model: vision model descriptor "
+                                + tmp.resolve("descriptor.json")
+                                + " does not exist");
+
+        RandomPatchEncoder.write(tmp, 16, 8, 8, 1);
+        assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
+        assertThat(FusionlineJobOptions.vision(conf).batchSize()).isEqualTo(16);
+
+        conf.set(FusionlineJobOptions.VISION_BATCH_SIZE, 0);
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage("fusionline.vision.batch-size must be 1..1024, was 0");
+        conf.set(FusionlineJobOptions.VISION_BATCH_SIZE, 8);
+        conf.set(FusionlineJobOptions.OCR_LAYOUT, "sparse");
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage("fusionline.ocr.layout must be PAGE or SINGLE_LINE, was sparse");
+        conf.set(FusionlineJobOptions.OCR_SOURCES, " id-desk, ,label-cam ");
+        assertThat(FusionlineJobOptions.ocrSources(conf)).containsExactly("id-desk", "label-cam");
     }
 
     @Test

@@ -2,17 +2,34 @@ package io.fusionline.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusionline.multimodal.ocr.TextRecognizer;
+import io.fusionline.multimodal.vision.RandomPatchEncoder;
 import io.fusionline.operators.kafka.RawRecord;
+import io.fusionline.operators.vision.VisionOptions;
 import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.media.FrameFormat;
+import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
+import io.fusionline.schema.vision.VisionFeatures;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -21,6 +38,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job graph with swapped-in sources and sinks on a MiniCluster at parallelism 2: what goes in
@@ -92,6 +110,134 @@ class FusionlineJobTest {
         assertThat(deadLetters.collected())
                 .singleElement()
                 .satisfies(d -> assertThat(d.getOffset()).isEqualTo(9));
+    }
+
+    @Test
+    void shouldEncodeFramesReadDocumentsAndDeadLetterBadFrames(@TempDir Path models)
+            throws Exception {
+        RandomPatchEncoder.write(models, 32, 8, 16, 5);
+        var frameCodec = SingleObjectWireFormat.INSTANCE.codec(VideoFrame.class);
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            frames.add(
+                    frameCodec.encode(
+                            frame("cam-1", i, image("jpg", 64, 48, ""), FrameFormat.JPEG)));
+        }
+        frames.add(
+                frameCodec.encode(
+                        frame(
+                                "id-desk",
+                                0,
+                                image("png", 460, 60, "PASSPORT X1234567"),
+                                FrameFormat.PNG)));
+        byte[] bomb =
+                ByteBuffer.allocate(33)
+                        .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                        .putInt(13)
+                        .put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                        .putInt(60_000)
+                        .putInt(60_000)
+                        .array();
+        VideoFrame bombFrame = frame("cam-1", 6, bomb, FrameFormat.PNG);
+        bombFrame.setWidth(60_000);
+        bombFrame.setHeight(60_000);
+        frames.add(frameCodec.encode(bombFrame));
+        byte[] jpeg = image("jpg", 64, 48, "");
+        frames.add(
+                frameCodec.encode(frame("cam-1", 7, Arrays.copyOf(jpeg, 200), FrameFormat.JPEG)));
+        List<byte[]> text =
+                List.of(
+                        SingleObjectWireFormat.INSTANCE
+                                .codec(TextEvent.class)
+                                .encode(
+                                        TextEvent.newBuilder()
+                                                .setSourceId("line-0")
+                                                .setEventTime(Instant.ofEpochMilli(5_000L))
+                                                .setKind(TextKind.OPERATOR_NOTE)
+                                                .setText("fine")
+                                                .setAttributes(Map.of())
+                                                .setFeatures(Map.of())
+                                                .build()));
+        CollectingSink<Decision> decisions = new CollectingSink<>("decisions-v");
+        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>("dead-letters-v");
+        CollectingSink<VisionFeatures> features = new CollectingSink<>("features-v");
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        FusionlineJob.builder()
+                .textEvents(
+                        new DataGeneratorSource<>(
+                                new RawRecords(text),
+                                text.size(),
+                                TypeInformation.of(RawRecord.class)))
+                .frames(
+                        new DataGeneratorSource<>(
+                                new RawRecords(frames),
+                                frames.size(),
+                                TypeInformation.of(RawRecord.class)))
+                .vision(
+                        VisionOptions.of(models.resolve("descriptor.json").toString())
+                                .withBatch(4, Duration.ofMillis(20)))
+                .visionFeatures(features)
+                .ocr(Set.of("id-desk"), TextRecognizer.Layout.SINGLE_LINE)
+                .decisions(decisions)
+                .deadLetters(deadLetters)
+                .build()
+                .addTo(env);
+        env.execute("vision-job-test");
+
+        assertThat(features.collected())
+                .extracting(f -> f.getSourceId() + "#" + f.getSequence())
+                .containsExactly(
+                        "cam-1#0",
+                        "cam-1#1",
+                        "cam-1#2",
+                        "cam-1#3",
+                        "cam-1#4",
+                        "cam-1#5",
+                        "id-desk#0");
+        assertThat(deadLetters.collected())
+                .extracting(DeadLetter::getStage)
+                .containsExactlyInAnyOrder("validate", "vision");
+        assertThat(decisions.collected())
+                .extracting(Decision::getSourceId)
+                .containsExactlyInAnyOrder("line-0", "id-desk");
+    }
+
+    private static VideoFrame frame(
+            String source, long sequence, byte[] payload, FrameFormat format) throws Exception {
+        int[] size = {0, 0};
+        try {
+            var header = io.fusionline.multimodal.vision.ImageHeader.read(payload);
+            size = new int[] {header.width(), header.height()};
+        } catch (io.fusionline.multimodal.vision.ImageFormatException ignored) {
+            size = new int[] {64, 48}; // truncated test payloads keep the declared camera size
+        }
+        return VideoFrame.newBuilder()
+                .setSourceId(source)
+                .setSequence(sequence)
+                .setEventTime(Instant.ofEpochMilli(10_000L + sequence))
+                .setWidth(size[0])
+                .setHeight(size[1])
+                .setFormat(format)
+                .setPayload(ByteBuffer.wrap(payload))
+                .build();
+    }
+
+    private static byte[] image(String format, int width, int height, String text)
+            throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 26));
+        g.drawString(text, 15, 40);
+        g.fillRect(0, 0, width / 3, 4);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, format, out);
+        return out.toByteArray();
     }
 
     /** Record i of a fixed list, as if read from partition 0 at offset i. */
