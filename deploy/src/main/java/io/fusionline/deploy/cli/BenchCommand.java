@@ -1,6 +1,9 @@
 package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.bench.AsrBenchmark;
+import io.fusionline.deploy.bench.VisionBenchmark;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Benchmarks a stage against its raw engine in the same run and prints the ratio.",
-        subcommands = {BenchCommand.Asr.class})
+        subcommands = {BenchCommand.Asr.class, BenchCommand.Vision.class})
 final class BenchCommand {
 
     /** {@code fusionline bench asr}. */
@@ -54,6 +57,96 @@ final class BenchCommand {
                         spec.commandLine(), "--sources, --seconds and --rounds must be positive");
             }
             AsrBenchmark.run(sources, seconds, rounds, System.out);
+            return 0;
+        }
+    }
+
+    /** {@code fusionline bench vision}. */
+    @Command(
+            name = "vision",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Raw ONNX Runtime loops (batch 1 and B) vs the fusionline vision operator on the "
+                            + "same model and JPEG frames: frames/s per core, ratio, latency at 50% load, "
+                            + "JPEG decode cost.")
+    static final class Vision implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--model",
+                paramLabel = "DESCRIPTOR",
+                description =
+                        "descriptor.json of the model to measure (default: the random patch encoder "
+                                + "fixture at --size, patch 16, 192-d).")
+        Path model;
+
+        @Option(
+                names = "--size",
+                defaultValue = "224",
+                description = "Fixture input size (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(
+                names = "--frames",
+                defaultValue = "400",
+                description = "Frames (default: ${DEFAULT-VALUE}).")
+        int frames;
+
+        @Option(
+                names = "--width",
+                defaultValue = "640",
+                description = "Frame width (default: ${DEFAULT-VALUE}).")
+        int width;
+
+        @Option(
+                names = "--height",
+                defaultValue = "480",
+                description = "Frame height (default: ${DEFAULT-VALUE}).")
+        int height;
+
+        @Option(
+                names = "--batch",
+                defaultValue = "16",
+                description = "Batch size B (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(
+                names = "--timeout-ms",
+                defaultValue = "20",
+                description = "Batch timeout T in ms (default: ${DEFAULT-VALUE}).")
+        int timeoutMs;
+
+        @Option(
+                names = "--rounds",
+                defaultValue = "2",
+                description =
+                        "Timed rounds after one warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (frames < 2
+                    || batch < 1
+                    || timeoutMs < 1
+                    || rounds < 1
+                    || width < 16
+                    || height < 16
+                    || size < 16) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--frames (>= 2), --batch, --timeout-ms, --rounds must be positive; sizes >= 16");
+            }
+            VisionBenchmark.run(
+                    model,
+                    size,
+                    frames,
+                    width,
+                    height,
+                    batch,
+                    Duration.ofMillis(timeoutMs),
+                    rounds,
+                    System.out);
             return 0;
         }
     }

@@ -48,7 +48,11 @@ public final class FramePreprocessor {
      */
     public void toTensor(EncodedImage image, Crop crop, float[] out, int offset)
             throws ImageFormatException {
-        try (Mat decoded = ImageDecoder.decode(image, limits)) {
+        int reduction =
+                crop == null && image.codec() == ImageCodec.JPEG
+                        ? reduction(ImageDecoder.check(image, limits))
+                        : 1;
+        try (Mat decoded = ImageDecoder.decode(image, limits, reduction)) {
             Mat source = decoded;
             Mat cropped = null;
             try {
@@ -77,6 +81,27 @@ public final class FramePreprocessor {
                 }
             }
         }
+    }
+
+    /**
+     * The largest JPEG decode reduction (8, 4, 2 or 1) that still leaves at least as many pixels as
+     * the resize keeps, so reduced decoding never costs quality: a 1920×1080 frame for a 224×224
+     * letterbox decodes at 1/4 (480×270), a 640×480 one at 1/2.
+     */
+    int reduction(ImageHeader header) {
+        double w = header.width();
+        double h = header.height();
+        double scale =
+                switch (spec.resize()) {
+                    case STRETCH -> Math.max(spec.width() / w, spec.height() / h);
+                    case LETTERBOX -> Math.min(spec.width() / w, spec.height() / h);
+                    case CENTER_CROP -> Math.max(spec.width() / w, spec.height() / h);
+                };
+        int factor = 8;
+        while (factor > 1 && (w / factor < w * scale || h / factor < h * scale)) {
+            factor /= 2;
+        }
+        return factor;
     }
 
     /** Resizes a BGR image to the spec's size; the result is continuous and owned by the caller. */
@@ -147,20 +172,22 @@ public final class FramePreprocessor {
         int plane = w * h;
         byte[] pixels = new byte[plane * 3];
         bgr.data().get(pixels);
-        float[] mul = new float[3];
-        float[] add = new float[3];
-        for (int c = 0; c < 3; c++) {
-            // (p / scale - mean) / std  ==  p * mul + add
-            mul[c] = 1f / (spec.scale() * spec.std()[c]);
-            add[c] = -spec.mean()[c] / spec.std()[c];
-        }
         boolean rgb = spec.channels() == ChannelOrder.RGB;
         boolean planar = spec.layout() == TensorLayout.NCHW;
-        for (int i = 0; i < plane; i++) {
-            for (int c = 0; c < 3; c++) {
-                int p = pixels[i * 3 + (rgb ? 2 - c : c)] & 0xff;
-                float v = p * mul[c] + add[c];
-                out[offset + (planar ? c * plane + i : i * 3 + c)] = v;
+        for (int c = 0; c < 3; c++) {
+            // (p / scale - mean) / std  ==  p * mul + add, per model channel c
+            float mul = 1f / (spec.scale() * spec.std()[c]);
+            float add = -spec.mean()[c] / spec.std()[c];
+            int source = rgb ? 2 - c : c; // OpenCV pixels are B, G, R
+            if (planar) {
+                int base = offset + c * plane;
+                for (int i = 0, p = source; i < plane; i++, p += 3) {
+                    out[base + i] = (pixels[p] & 0xff) * mul + add;
+                }
+            } else {
+                for (int i = 0, p = source, o = offset + c; i < plane; i++, p += 3, o += 3) {
+                    out[o] = (pixels[p] & 0xff) * mul + add;
+                }
             }
         }
     }

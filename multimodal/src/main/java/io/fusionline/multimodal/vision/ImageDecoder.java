@@ -2,6 +2,9 @@ package io.fusionline.multimodal.vision;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
 import org.bytedeco.javacpp.BytePointer;
@@ -86,6 +89,19 @@ public final class ImageDecoder {
 
     /** Checks, then decodes to a new 8-bit 3-channel BGR {@link Mat} that the caller closes. */
     public static Mat decode(EncodedImage image, ImageLimits limits) throws ImageFormatException {
+        return decode(image, limits, 1);
+    }
+
+    /**
+     * As {@link #decode(EncodedImage, ImageLimits)}, but a JPEG is decoded at {@code 1/reduction}
+     * of its size (1, 2, 4 or 8) by libjpeg's DCT scaling, which skips most of the decode work when
+     * the image is far larger than it needs to be. Other codecs ignore {@code reduction}.
+     */
+    public static Mat decode(EncodedImage image, ImageLimits limits, int reduction)
+            throws ImageFormatException {
+        if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8) {
+            throw new IllegalArgumentException("reduction must be 1, 2, 4 or 8, got " + reduction);
+        }
         ImageHeader header = check(image, limits);
         byte[] payload = image.payload();
         if (header.codec() == ImageCodec.RAW_BGR) {
@@ -93,10 +109,18 @@ public final class ImageDecoder {
             mat.data().put(payload, 0, payload.length);
             return mat;
         }
+        int factor = header.codec() == ImageCodec.JPEG ? reduction : 1;
+        int flags =
+                switch (factor) {
+                    case 2 -> IMREAD_REDUCED_COLOR_2;
+                    case 4 -> IMREAD_REDUCED_COLOR_4;
+                    case 8 -> IMREAD_REDUCED_COLOR_8;
+                    default -> IMREAD_COLOR;
+                };
         Mat decoded;
         try (BytePointer bytes = new BytePointer(payload);
                 Mat buffer = new Mat(1, payload.length, opencv_core.CV_8UC1, bytes)) {
-            decoded = imdecode(buffer, IMREAD_COLOR);
+            decoded = imdecode(buffer, flags);
         } catch (RuntimeException e) {
             throw new ImageFormatException(
                     "corrupt " + header.codec() + " data: " + firstLine(e.getMessage()));
@@ -108,7 +132,9 @@ public final class ImageDecoder {
             throw new ImageFormatException(
                     "corrupt " + header.codec() + " data: the decoder produced no image");
         }
-        if (decoded.cols() != header.width() || decoded.rows() != header.height()) {
+        int expectedWidth = (header.width() + factor - 1) / factor;
+        int expectedHeight = (header.height() + factor - 1) / factor;
+        if (decoded.cols() != expectedWidth || decoded.rows() != expectedHeight) {
             int w = decoded.cols();
             int h = decoded.rows();
             decoded.close();

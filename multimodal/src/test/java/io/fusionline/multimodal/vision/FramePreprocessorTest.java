@@ -100,6 +100,34 @@ class FramePreprocessorTest {
     }
 
     @Test
+    void shouldDecodeLargeJpegsReducedOnlyWhenNoDetailIsLost() throws Exception {
+        FramePreprocessor pre =
+                new FramePreprocessor(
+                        spec(224, 224, TensorLayout.NCHW, ResizeMode.LETTERBOX),
+                        ImageLimits.DEFAULT);
+        assertThat(pre.reduction(new ImageHeader(ImageCodec.JPEG, 1920, 1080))).isEqualTo(8);
+        assertThat(pre.reduction(new ImageHeader(ImageCodec.JPEG, 640, 480))).isEqualTo(2);
+        assertThat(pre.reduction(new ImageHeader(ImageCodec.JPEG, 300, 300))).isEqualTo(1);
+        FramePreprocessor crop =
+                new FramePreprocessor(
+                        spec(224, 224, TensorLayout.NCHW, ResizeMode.CENTER_CROP),
+                        ImageLimits.DEFAULT);
+        assertThat(crop.reduction(new ImageHeader(ImageCodec.JPEG, 1920, 1080))).isEqualTo(4);
+        assertThat(crop.reduction(new ImageHeader(ImageCodec.JPEG, 1920, 400))).isEqualTo(1);
+
+        // A reduced decode gives (nearly) the same tensor as a full one on a smooth image.
+        byte[] jpeg = TestImages.jpeg(640, 480, (x, y) -> new int[] {x / 3, y / 2, 128});
+        FramePreprocessor small =
+                new FramePreprocessor(
+                        spec(32, 32, TensorLayout.NCHW, ResizeMode.STRETCH), ImageLimits.DEFAULT);
+        float[] reduced = small.toTensor(EncodedImage.of(jpeg), null);
+        float[] full = small.toTensor(EncodedImage.of(jpeg), new Crop(0, 0, 640, 480));
+        for (int i = 0; i < full.length; i++) {
+            assertThat(reduced[i]).isCloseTo(full[i], within(6f));
+        }
+    }
+
+    @Test
     void shouldRefuseDecompressionBombsBeforeDecoding() {
         byte[] bomb = ImageHeaderTest.pngHeader(100_000, 100_000);
         FramePreprocessor pre =
