@@ -299,6 +299,7 @@ public final class VisionBenchmark {
         Configuration conf = new Configuration();
         conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        env.getConfig().enableObjectReuse(); // as FusionlineJob runs it
         VisionOptions options =
                 VisionOptions.of(descriptor.toString())
                         .withBatch(batch, timeout)

@@ -119,9 +119,9 @@ final class BenchCommand {
 
         @Option(
                 names = "--rounds",
-                defaultValue = "2",
+                defaultValue = "5",
                 description =
-                        "Timed rounds after one warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
+                        "Timed rounds after one warm-up; medians are reported (default: ${DEFAULT-VALUE}).")
         int rounds;
 
         @Override

@@ -1,6 +1,7 @@
 package io.fusionline.deploy.kafka;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaConnectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,16 @@ public final class FusionlineTopics {
                 conf.get(FusionlineJobOptions.AUDIO_TOPIC),
                 conf.get(FusionlineJobOptions.TRANSCRIPTS_TOPIC),
                 conf.get(FusionlineJobOptions.DECISIONS_TOPIC),
-                conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC));
+                conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC),
+                conf.get(FusionlineJobOptions.FRAMES_TOPIC),
+                conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC));
     }
 
-    /** Creates each missing topic with {@code partitions} partitions and replication factor 1. */
+    /**
+     * Creates each missing topic with {@code partitions} partitions, replication factor 1, and
+     * {@code max.message.bytes} raised to {@link KafkaConnectors#MAX_RECORD_BYTES} (frames, and
+     * dead letters that carry them, are larger than Kafka's 1 MB default).
+     */
     public static void ensure(String bootstrapServers, List<String> topics, int partitions) {
         try (Admin admin =
                 Admin.create(
@@ -40,7 +47,13 @@ public final class FusionlineTopics {
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {
                 if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, (short) 1));
+                    missing.add(
+                            new NewTopic(topic, partitions, (short) 1)
+                                    .configs(
+                                            Map.of(
+                                                    "max.message.bytes",
+                                                    String.valueOf(
+                                                            KafkaConnectors.MAX_RECORD_BYTES))));
                 }
             }
             if (!missing.isEmpty()) {
