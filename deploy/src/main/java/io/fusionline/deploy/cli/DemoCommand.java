@@ -2,6 +2,7 @@ package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.LocalRuntime;
 import io.fusionline.deploy.demo.DemoDriver;
+import io.fusionline.deploy.demo.SampleScans;
 import io.fusionline.jobs.FusionlineJobOptions;
 import java.time.Duration;
 import java.util.UUID;
@@ -74,6 +75,19 @@ final class DemoCommand implements Callable<Integer> {
     boolean noSpeech;
 
     @Option(
+            names = "--no-vision",
+            description = "Leave out the frames (label camera, ID scanner) and OCR.")
+    boolean noVision;
+
+    @Option(
+            names = "--vision-model",
+            paramLabel = "DESCRIPTOR",
+            description =
+                    "descriptor.json of an ONNX image encoder: also encode every frame into vision "
+                            + "features and print them.")
+    String visionModel;
+
+    @Option(
             names = "--checkpoint-interval",
             paramLabel = "DURATION",
             defaultValue = "PT1S",
@@ -98,16 +112,32 @@ final class DemoCommand implements Callable<Integer> {
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-demo");
         conf.set(FusionlineJobOptions.SPEECH_ENABLED, !noSpeech);
+        check(
+                !(noVision && visionModel != null),
+                "--vision-model and --no-vision exclude each other");
+        if (!noVision) {
+            conf.set(
+                    FusionlineJobOptions.OCR_SOURCES,
+                    SampleScans.LABEL_CAMERA + "," + SampleScans.ID_SCANNER);
+            conf.set(FusionlineJobOptions.OCR_LAYOUT, "SINGLE_LINE");
+        }
+        if (visionModel != null) {
+            conf.set(FusionlineJobOptions.VISION_MODEL, visionModel);
+        }
         // Unique per run: two demos on one external Kafka must not fence each other.
         conf.set(
                 FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,
                 "fusionline-demo-" + UUID.randomUUID().toString().substring(0, 8));
-        if (bootstrap != null) {
-            try {
-                FusionlineJobOptions.validate(conf);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
+        // Checked before anything starts; the embedded broker's address is not known yet, so a
+        // placeholder stands in for it.
+        Configuration check = new Configuration(conf);
+        if (bootstrap == null) {
+            check.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+        }
+        try {
+            FusionlineJobOptions.validate(check);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
 
         long started = System.nanoTime();

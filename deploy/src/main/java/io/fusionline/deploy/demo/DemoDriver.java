@@ -1,11 +1,14 @@
 package io.fusionline.deploy.demo;
 
+import io.fusionline.deploy.ingest.FramePublisher;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.multimodal.audio.PhraseSynthesizer;
 import io.fusionline.multimodal.audio.SpeechPhrases;
+import io.fusionline.multimodal.vision.ImageHeader;
 import io.fusionline.operators.audio.AudioChunks;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.media.AudioChunk;
+import io.fusionline.schema.media.FrameFormat;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.RecordDecodingException;
@@ -13,6 +16,7 @@ import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
+import io.fusionline.schema.vision.VisionFeatures;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,6 +60,7 @@ public final class DemoDriver implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread producerThread;
     private final Thread speakerThread;
+    private final Thread scannerThread;
     private volatile boolean stopping;
 
     public DemoDriver(Configuration conf, long seed, double rate, int badEvery) {
@@ -95,6 +100,14 @@ public final class DemoDriver implements AutoCloseable {
         if (speakerThread != null) {
             speakerThread.setDaemon(true);
         }
+        this.scannerThread =
+                FusionlineJobOptions.ocrSources(conf).isEmpty()
+                                && FusionlineJobOptions.vision(conf) == null
+                        ? null
+                        : new Thread(this::scan, "demo-scanner");
+        if (scannerThread != null) {
+            scannerThread.setDaemon(true);
+        }
     }
 
     /**
@@ -114,6 +127,11 @@ public final class DemoDriver implements AutoCloseable {
         if (speakerThread != null) {
             topics.add(transcriptsTopic);
         }
+        String featuresTopic = conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
+        RecordCodec<VisionFeatures> features = format.codec(VisionFeatures.class);
+        if (FusionlineJobOptions.vision(conf) != null) {
+            topics.add(featuresTopic);
+        }
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -126,6 +144,9 @@ public final class DemoDriver implements AutoCloseable {
         producerThread.start();
         if (speakerThread != null) {
             speakerThread.start();
+        }
+        if (scannerThread != null) {
+            scannerThread.start();
         }
 
         long printed = 0;
@@ -143,6 +164,8 @@ public final class DemoDriver implements AutoCloseable {
                                 (System.nanoTime() - startedNanos) / 1e9);
                     }
                     out.println(describe(decode(decisions, r.value())));
+                } else if (r.topic().equals(featuresTopic)) {
+                    out.println(describe(decode(features, r.value())));
                 } else if (r.topic().equals(transcriptsTopic)) {
                     Transcript t = decode(transcripts, r.value());
                     if (t.getKind() != TranscriptKind.PARTIAL) {
@@ -169,6 +192,9 @@ public final class DemoDriver implements AutoCloseable {
         if (speakerThread != null) {
             speakerThread.interrupt();
         }
+        if (scannerThread != null) {
+            scannerThread.interrupt();
+        }
     }
 
     @Override
@@ -178,6 +204,9 @@ public final class DemoDriver implements AutoCloseable {
             producerThread.join(TimeUnit.SECONDS.toMillis(5));
             if (speakerThread != null) {
                 speakerThread.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            if (scannerThread != null) {
+                scannerThread.join(TimeUnit.SECONDS.toMillis(5));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -274,6 +303,52 @@ public final class DemoDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * Every 3 s, an image from the line's label camera and the fraud desk's ID scanner in turn
+     * ({@link SampleScans}), as PNG frames.
+     */
+    private void scan() {
+        String bootstrap = conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS);
+        String topic = conf.get(FusionlineJobOptions.FRAMES_TOPIC);
+        WireFormat format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
+        try (FramePublisher labels =
+                        new FramePublisher(bootstrap, topic, SampleScans.LABEL_CAMERA, 0, format);
+                FramePublisher documents =
+                        new FramePublisher(bootstrap, topic, SampleScans.ID_SCANNER, 0, format)) {
+            for (int i = 0; !stopping; i++) {
+                boolean label = i % 2 == 0;
+                List<String> texts = label ? SampleScans.TAGS : SampleScans.DOCUMENTS;
+                byte[] png = SampleScans.render(texts.get((i / 2) % texts.size()));
+                ImageHeader header = ImageHeader.read(png);
+                (label ? labels : documents)
+                        .publish(
+                                png,
+                                FrameFormat.PNG,
+                                header.width(),
+                                header.height(),
+                                Instant.now());
+                TimeUnit.SECONDS.sleep(3); // a scan every few seconds, not synchronization
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (!stopping) {
+                System.err.println("fusionline demo: scanner stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String describe(VisionFeatures f) {
+        return String.format(
+                "features     %-11s #%-4d %d-d, %d patch tokens, %.1f ms/frame  %s",
+                f.getSourceId(),
+                f.getSequence(),
+                f.getPatchDim(),
+                f.getPatchCount(),
+                f.getInferenceMillis(),
+                f.getModel());
+    }
+
     private static <T> T decode(RecordCodec<T> codec, byte[] bytes) {
         try {
             return codec.decode(bytes);
@@ -284,7 +359,7 @@ public final class DemoDriver implements AutoCloseable {
 
     static String describe(Decision d) {
         return String.format(
-                "decision     %-9s #%-4d %-16s score %.2f  %-9s %s",
+                "decision     %-11s #%-4d %-16s score %.2f  %-9s %s",
                 d.getSourceId(),
                 d.getSequence(),
                 d.getLabel(),
@@ -295,9 +370,9 @@ public final class DemoDriver implements AutoCloseable {
 
     static String describe(Transcript t) {
         return t.getKind() == TranscriptKind.GAP
-                ? String.format("transcript   %-9s gap   %s", t.getSourceId(), t.getText())
+                ? String.format("transcript   %-11s gap   %s", t.getSourceId(), t.getText())
                 : String.format(
-                        "transcript   %-9s #%-4d \"%s\"  confidence %.2f",
+                        "transcript   %-11s #%-4d \"%s\"  confidence %.2f",
                         t.getSourceId(), t.getUtterance(), t.getText(), t.getConfidence());
     }
 
