@@ -20,11 +20,15 @@ class FusionlineCliE2ECase {
     @TempDir Path tmp;
 
     @Test
-    void shouldPrintTwentyDecisionsAndExitZero() throws Exception {
-        Result r = run(240, "demo", "--count", "20");
+    void shouldPrintFortyDecisionsAndExitZero() throws Exception {
+        Result r = run(240, "demo", "--count", "40");
 
         assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
-        assertThat(r.stdout.stream().filter(l -> l.startsWith("decision "))).hasSize(20);
+        assertThat(r.stdout.stream().filter(l -> l.startsWith("decision "))).hasSize(40);
+        // the scans of the label camera and the ID desk, read by OCR, become decisions too
+        assertThat(r.stdout)
+                .anySatisfy(
+                        l -> assertThat(l).matches("decision +(label-cam|id-desk)-1 .*ocr: .*"));
         assertThat(r.stdout)
                 .anySatisfy(l -> assertThat(l).contains("Flink web UI http://127.0.0.1:"));
     }
@@ -50,6 +54,23 @@ class FusionlineCliE2ECase {
         assertThat(r.stderr.get(0))
                 .startsWith("fusionline: ")
                 .endsWith("(see ./fusionline demo --help)");
+    }
+
+    @Test
+    void shouldRejectAMissingVideoAndABadModelDescriptorInOneLine() throws Exception {
+        Result video = run(60, "ingest", "video", "no-such-video.mp4", "--source", "cam-1");
+        assertThat(video.exit).isEqualTo(2);
+        assertThat(video.stderr)
+                .containsExactly(
+                        "fusionline: video file no-such-video.mp4 does not exist"
+                                + " (see ./fusionline ingest video --help)");
+
+        Result model = run(60, "demo", "--vision-model", "no-such/descriptor.json");
+        assertThat(model.exit).isEqualTo(2);
+        assertThat(model.stderr).hasSize(1);
+        assertThat(model.stderr.get(0))
+                .startsWith("fusionline: fusionline.vision.model: vision model descriptor ")
+                .contains("does not exist");
     }
 
     private Result run(int timeoutSeconds, String... args)

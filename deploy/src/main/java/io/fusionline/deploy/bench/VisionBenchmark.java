@@ -89,6 +89,16 @@ public final class VisionBenchmark {
     static final AtomicLong OUTPUTS = new AtomicLong();
     static final AtomicLong WARM_OUTPUTS = new AtomicLong();
     static final AtomicLong WARMED_AT = new AtomicLong();
+    static final AtomicLong WARMED_CPU = new AtomicLong();
+    static final AtomicLong LAST_CPU = new AtomicLong();
+
+    /** CPU time of this whole process (all threads: Flink's own included). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     static volatile AtomicLongArray generatedAt = new AtomicLongArray(0);
     static volatile AtomicLongArray latencyNanos = new AtomicLongArray(0);
 
@@ -165,6 +175,9 @@ public final class VisionBenchmark {
         double[] rawFps = new double[rounds];
         double[] operatorFps = new double[rounds];
         double[] ratios = new double[rounds];
+        double[] rawCpuFps = new double[rounds];
+        double[] operatorCpuFps = new double[rounds];
+        double[] cpuRatios = new double[rounds];
         // Round 0 warms up (JIT, ORT arena, OpenCV); rounds 1..n are timed. Each round runs every
         // path back to back, and the ratio is taken within a round, so a noisy neighbour slowing
         // the machine for a while shifts both sides of a ratio, not one.
@@ -185,6 +198,7 @@ public final class VisionBenchmark {
             double ortOne;
             double ortBatch;
             double raw;
+            double rawCpu;
             try (VisionEncoder encoder = VisionEncoder.open(d, 1)) {
                 long s = System.nanoTime();
                 for (int i = 0; i < frameCount; i++) {
@@ -201,6 +215,7 @@ public final class VisionBenchmark {
                 ortBatch = (System.nanoTime() - s) / 1e9;
                 int warm = warmFrames(frameCount, batch);
                 s = 0;
+                long cpuStart = 0;
                 for (int i = 0; i < frameCount; i += batch) {
                     int n = Math.min(batch, frameCount - i);
                     for (int k = 0; k < n; k++) {
@@ -209,11 +224,18 @@ public final class VisionBenchmark {
                     encoder.encode(buffer, n);
                     if (i + n == warm) {
                         s = System.nanoTime();
+                        cpuStart = processCpuNanos();
                     }
                 }
                 raw = (System.nanoTime() - s) / 1e9 * frameCount / (frameCount - warm);
+                rawCpu = (processCpuNanos() - cpuStart) / 1e9 * frameCount / (frameCount - warm);
             }
             double operator = operator(descriptorFile, jpegs, width, height, batch, timeout, 0);
+            double operatorCpu =
+                    (LAST_CPU.get() - WARMED_CPU.get())
+                            / 1e9
+                            * frameCount
+                            / (frameCount - warmFrames(frameCount, batch));
             if (r > 0) {
                 decodeMs[r - 1] = (t1 - t0) / 1e6 / frameCount;
                 preMs[r - 1] = (t2 - t1) / 1e6 / frameCount;
@@ -222,6 +244,9 @@ public final class VisionBenchmark {
                 rawFps[r - 1] = frameCount / raw;
                 operatorFps[r - 1] = frameCount / operator;
                 ratios[r - 1] = raw / operator;
+                rawCpuFps[r - 1] = frameCount / rawCpu;
+                operatorCpuFps[r - 1] = frameCount / operatorCpu;
+                cpuRatios[r - 1] = rawCpu / operatorCpu;
             }
         }
         double halfLoad = median(operatorFps) / 2;
@@ -260,6 +285,14 @@ public final class VisionBenchmark {
         out.printf(
                 "(b)  Flink operator               : %7.1f frames/s per core%n",
                 result.operatorFps());
+        Arrays.sort(cpuRatios);
+        out.printf(
+                "per CPU-second (process CPU time) : (r) %.1f, (b) %.1f frames; ratio %.2f median (range %.2f-%.2f)%n",
+                median(rawCpuFps),
+                median(operatorCpuFps),
+                median(cpuRatios),
+                cpuRatios[0],
+                cpuRatios[rounds - 1]);
         Arrays.sort(ratios);
         out.printf(
                 "vision ratio (b)/(r)              : %.2f median of %d rounds (range %.2f-%.2f; target >= 0.90)%n",
@@ -402,8 +435,12 @@ public final class VisionBenchmark {
                     latencyNanos.set(i, now - generatedAt.get(i));
                     if (OUTPUTS.incrementAndGet() == WARM_OUTPUTS.get()) {
                         WARMED_AT.set(now);
+                        WARMED_CPU.set(processCpuNanos());
                     }
                     LAST_OUTPUT.set(now);
+                    if (OUTPUTS.get() == latencyNanos.length()) {
+                        LAST_CPU.set(processCpuNanos());
+                    }
                 }
 
                 @Override
