@@ -9,6 +9,7 @@ import io.fusionline.deploy.ingest.VideoIngest;
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaConnectors;
+import io.fusionline.multimodal.ocr.TextImages;
 import io.fusionline.multimodal.vision.RandomPatchEncoder;
 import io.fusionline.multimodal.vision.VideoFileWriter;
 import io.fusionline.schema.decision.Decision;
@@ -18,11 +19,6 @@ import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.vision.VisionFeatures;
 import io.fusionline.schema.vision.VisionTensors;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -31,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -105,7 +100,7 @@ class VisionPipelineITCase {
         }
         assertThat(published).isEqualTo(10);
         Path folder = Files.createDirectories(tmp.resolve("scans"));
-        Files.write(folder.resolve("a-passport.png"), document("PASSPORT X1234567"));
+        Files.write(folder.resolve("a-passport.png"), TextImages.png("PASSPORT X1234567", 26));
         Files.writeString(folder.resolve("b-notes.txt"), "not an image");
         ImageFolderIngest.Result scans;
         try (FramePublisher desk = publisher("id-desk")) {
@@ -233,19 +228,5 @@ class VisionPipelineITCase {
                 }
             }
         }
-    }
-
-    private static byte[] document(String text) throws Exception {
-        BufferedImage image = new BufferedImage(460, 60, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, 460, 60);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 26));
-        g.drawString(text, 15, 40);
-        g.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", png);
-        return png.toByteArray();
     }
 }

@@ -3,8 +3,9 @@ package io.fusionline.multimodal.ocr;
 /**
  * What OCR read from one image.
  *
- * @param text the lines read, whitespace collapsed within lines, blank lines dropped, joined by
- *     {@code \n}; empty when nothing was read
+ * @param text the lines read, whitespace collapsed within lines, joined by {@code \n}; lines
+ *     without a letter or digit (blank, or a card's border read as "| |") are dropped; empty when
+ *     nothing was read
  * @param confidence Tesseract's mean word confidence, 0..1
  */
 public record OcrText(String text, float confidence) {
@@ -21,7 +22,7 @@ public record OcrText(String text, float confidence) {
         if (raw != null && meanConfidencePercent >= MIN_CONFIDENCE_PERCENT) {
             raw.lines()
                     .map(line -> line.strip().replaceAll("\\s+", " "))
-                    .filter(line -> !line.isEmpty())
+                    .filter(line -> line.codePoints().anyMatch(Character::isLetterOrDigit))
                     .forEach(line -> out.append(out.length() == 0 ? "" : "\n").append(line));
         }
         float confidence = Math.max(0, Math.min(100, meanConfidencePercent)) / 100f;

@@ -8,7 +8,7 @@ class OcrTextTest {
 
     @Test
     void shouldCollapseWhitespaceAndDropBlankLines() {
-        OcrText text = OcrText.of("  LOT   0423 \n\n\f SERIAL\tA7X \n", 87);
+        OcrText text = OcrText.of("  LOT   0423 \n\n| |\n\f SERIAL\tA7X \n", 87);
 
         assertThat(text.text()).isEqualTo("LOT 0423\nSERIAL A7X");
         assertThat(text.confidence()).isEqualTo(0.87f);

@@ -6,13 +6,6 @@ import io.fusionline.multimodal.EditDistance;
 import io.fusionline.multimodal.vision.Crop;
 import io.fusionline.multimodal.vision.EncodedImage;
 import io.fusionline.multimodal.vision.ImageLimits;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,23 +65,7 @@ class TextRecognizerTest {
         assertThat(read.confidence()).isZero();
     }
 
-    /** Black text on white, with extra blank margin right and below. */
-    static byte[] render(String text, int points, int extraWidth, int extraHeight)
-            throws Exception {
-        int width = Math.max(80, text.length() * points * 7 / 10 + 40) + extraWidth;
-        int height = points * 2 + extraHeight;
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.BLACK);
-        g.setRenderingHint(
-                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, points));
-        g.drawString(text, 20, points + points / 3);
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
+    static byte[] render(String text, int points, int extraWidth, int extraHeight) {
+        return TextImages.png(text, points, extraWidth, extraHeight);
     }
 }

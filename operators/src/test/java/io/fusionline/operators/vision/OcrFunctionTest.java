@@ -2,7 +2,9 @@ package io.fusionline.operators.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusionline.multimodal.ocr.TextImages;
 import io.fusionline.multimodal.ocr.TextRecognizer;
+import io.fusionline.multimodal.vision.ImageHeader;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.schema.media.FrameFormat;
@@ -10,16 +12,10 @@ import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import javax.imageio.ImageIO;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -60,24 +56,16 @@ class OcrFunctionTest {
     }
 
     private static VideoFrame frame(String source, long sequence, String text) throws Exception {
-        BufferedImage image = new BufferedImage(420, 60, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, 420, 60);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 26));
-        g.drawString(text, 15, 40);
-        g.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", png);
+        byte[] png = TextImages.png(text, 26);
+        ImageHeader header = ImageHeader.read(png);
         return VideoFrame.newBuilder()
                 .setSourceId(source)
                 .setSequence(sequence)
                 .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + sequence))
-                .setWidth(420)
-                .setHeight(60)
+                .setWidth(header.width())
+                .setHeight(header.height())
                 .setFormat(FrameFormat.PNG)
-                .setPayload(ByteBuffer.wrap(png.toByteArray()))
+                .setPayload(ByteBuffer.wrap(png))
                 .build();
     }
 }
