@@ -3,6 +3,9 @@ package io.fusionline.multimodal.vision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,35 @@ class VideoSamplerTest {
         SampledFrame last = frames.get(9);
         assertThat(ImageHeader.read(last.jpeg()))
                 .isEqualTo(new ImageHeader(ImageCodec.JPEG, 64, 48));
+    }
+
+    @Test
+    void shouldSampleAVideoServedOverHttp() throws Exception {
+        Path video = tmp.resolve("served.mp4");
+        TestVideos.write(video, 64, 48, 25, 25); // 1 s
+        byte[] bytes = Files.readAllBytes(video);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/line.mp4",
+                exchange -> {
+                    exchange.getResponseHeaders().add("Content-Type", "video/mp4");
+                    exchange.sendResponseHeaders(200, bytes.length);
+                    try (var body = exchange.getResponseBody()) {
+                        body.write(bytes);
+                    }
+                });
+        server.start();
+        try (VideoSampler sampler =
+                VideoSampler.open(
+                        "http://127.0.0.1:" + server.getAddress().getPort() + "/line.mp4", 5, 85)) {
+            int count = 0;
+            while (sampler.next() != null) {
+                count++;
+            }
+            assertThat(count).isEqualTo(5);
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
