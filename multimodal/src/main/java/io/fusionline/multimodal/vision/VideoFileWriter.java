@@ -2,6 +2,7 @@ package io.fusionline.multimodal.vision;
 
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.FrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
@@ -24,6 +25,7 @@ public final class VideoFileWriter implements AutoCloseable {
     /** Starts {@code file}; every frame must be {@code width × height}. */
     public static VideoFileWriter mp4(Path file, int width, int height, double fps)
             throws FrameRecorder.Exception {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
         FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toString(), width, height);
         recorder.setFormat("mp4");
         recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);

@@ -9,6 +9,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.fusionline.multimodal.JvmShared;
 import io.fusionline.multimodal.ModelLoadException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,9 @@ import java.util.Set;
  * <p><b>Sharing.</b> The {@link OrtSession} is opened once per JVM for each (model file, intra-op
  * threads) and shared by every encoder (ONNX Runtime sessions are safe to run from many threads);
  * {@link #close} releases this encoder's reference, and the last one closes the session.
+ *
+ * <p><b>Threads.</b> An encoder instance is used by one thread at a time (it reuses its input
+ * buffer); open one per operator subtask. The session behind it is shared.
  *
  * <p><b>Checks at open.</b> The model must have the descriptor's input, of rank 4 with the
  * descriptor's size and 3 channels where fixed; the pooled output must be rank 2 and the patch
@@ -41,6 +46,13 @@ public final class VisionEncoder implements AutoCloseable {
     private final OrtSession session;
     private final int maxBatch;
     private final int dim;
+
+    /**
+     * Native-order direct input buffer, reused for every call: ONNX Runtime reads a direct buffer
+     * in place, while a heap array would be copied into a fresh direct buffer per call (9.6 MB per
+     * batch of 16 at 224×224), churning direct memory and forcing garbage collections.
+     */
+    private FloatBuffer input;
 
     private VisionEncoder(
             VisionModelDescriptor descriptor,
@@ -121,9 +133,22 @@ public final class VisionEncoder implements AutoCloseable {
         List<VisionEmbedding> out = new ArrayList<>(count);
         for (int start = 0; start < count; start += maxBatch) {
             int n = Math.min(maxBatch, count - start);
-            run(FloatBuffer.wrap(batch, start * size, n * size).slice(), n, out);
+            run(staged(batch, start * size, n * size), n, out);
         }
         return out;
+    }
+
+    private FloatBuffer staged(float[] batch, int offset, int length) {
+        if (input == null || input.capacity() < length) {
+            input =
+                    ByteBuffer.allocateDirect(length * Float.BYTES)
+                            .order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+        }
+        input.clear();
+        input.put(batch, offset, length);
+        input.flip();
+        return input;
     }
 
     private void run(FloatBuffer pixels, int n, List<VisionEmbedding> out) {
