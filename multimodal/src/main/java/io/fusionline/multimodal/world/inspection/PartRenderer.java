@@ -45,8 +45,22 @@ public final class PartRenderer {
         this.size = size;
     }
 
-    /** Renders one part showing {@code defect}, all randomness drawn from {@code seed}. */
+    /** Renders one part showing {@code defect} at full severity. */
     public PartImage render(Defect defect, long seed) {
+        return render(defect, 1.0, seed);
+    }
+
+    /**
+     * Renders one part showing {@code defect}, all randomness drawn from {@code seed}.
+     *
+     * @param severity 0.1 (faint: a short low-contrast scratch, a shallow dent, a light stain, a
+     *     short hairline crack) to 1 (plain to see); a missing hole is missing at any severity
+     */
+    public PartImage render(Defect defect, double severity, long seed) {
+        if (!(severity >= 0.1 && severity <= 1)) {
+            throw new IllegalArgumentException("severity must be 0.1..1, got " + severity);
+        }
+        double sev = severity;
         Random random = new Random(seed);
         int s = size;
         double u = s / 224.0; // unit: sizes below are for 224 px
@@ -76,10 +90,10 @@ public final class PartRenderer {
                 }
             }
             switch (defect) {
-                case SCRATCH -> scratch(image, mask, margin, metal, u, random);
-                case DENT -> dent(image, mask, margin, u, random);
-                case STAIN -> stain(image, mask, margin, u, random);
-                case CRACK -> crack(image, mask, margin, u, random);
+                case SCRATCH -> scratch(image, mask, margin, metal, u, sev, random);
+                case DENT -> dent(image, mask, margin, u, sev, random);
+                case STAIN -> stain(image, mask, margin, u, sev, random);
+                case CRACK -> crack(image, mask, margin, metal, u, sev, random);
                 case NONE, MISSING_FEATURE -> {}
             }
             byte[] bgr = new byte[s * s * 3];
@@ -126,13 +140,15 @@ public final class PartRenderer {
         }
     }
 
-    private void scratch(Mat image, Mat mask, int margin, int metal, double u, Random random) {
-        double length = (25 + random.nextInt(65)) * u;
+    private void scratch(
+            Mat image, Mat mask, int margin, int metal, double u, double sev, Random random) {
+        double length = (15 + (10 + random.nextInt(65)) * sev) * u;
         double angle = random.nextDouble() * Math.PI;
         int[] a = inside(margin, (int) (length / 2) + (int) (6 * u), random);
         int dx = (int) Math.round(Math.cos(angle) * length / 2);
         int dy = (int) Math.round(Math.sin(angle) * length / 2);
-        int value = random.nextBoolean() ? clamp(metal + 55) : clamp(metal - 60);
+        int contrast = (int) Math.round(12 + 45 * sev);
+        int value = random.nextBoolean() ? clamp(metal + contrast) : clamp(metal - contrast);
         int thickness = Math.max(1, (int) Math.round((1 + random.nextInt(2)) * u));
         try (Point p = new Point(a[0] - dx, a[1] - dy);
                 Point q = new Point(a[0] + dx, a[1] + dy)) {
@@ -141,7 +157,7 @@ public final class PartRenderer {
         }
     }
 
-    private void dent(Mat image, Mat mask, int margin, double u, Random random) {
+    private void dent(Mat image, Mat mask, int margin, double u, double sev, Random random) {
         int rx = (int) Math.round((8 + random.nextInt(10)) * u);
         int ry = (int) Math.round((6 + random.nextInt(8)) * u);
         int[] c = inside(margin, Math.max(rx, ry) + (int) (4 * u), random);
@@ -166,7 +182,9 @@ public final class PartRenderer {
                         continue;
                     }
                     // a bowl: the side facing the light is lit, the far side in shadow
-                    double shade = ((x - c[0]) * lx + (y - c[1]) * ly) / r * 45 - 20;
+                    double shade =
+                            ((x - c[0]) * lx + (y - c[1]) * ly) / r * (8 + 37 * sev)
+                                    - (4 + 16 * sev);
                     int at = (y * size + x) * 3;
                     for (int k = 0; k < 3; k++) {
                         px[at + k] = (byte) clamp((px[at + k] & 0xff) + (int) shade);
@@ -177,7 +195,7 @@ public final class PartRenderer {
         }
     }
 
-    private void stain(Mat image, Mat mask, int margin, double u, Random random) {
+    private void stain(Mat image, Mat mask, int margin, double u, double sev, Random random) {
         int reach = (int) Math.round(16 * u);
         int[] c = inside(margin, reach + (int) (6 * u), random);
         try (Mat blob = new Mat(size, size, CV_8UC1, new Scalar(0))) {
@@ -199,7 +217,7 @@ public final class PartRenderer {
             int[] colour = {
                 30 + random.nextInt(20), 60 + random.nextInt(25), 95 + random.nextInt(30)
             };
-            double alpha = 0.45 + random.nextDouble() * 0.25;
+            double alpha = (0.12 + 0.45 * sev) + random.nextDouble() * 0.15;
             for (int i = 0; i < inside.length; i++) {
                 if (inside[i] != 0) {
                     for (int k = 0; k < 3; k++) {
@@ -212,8 +230,10 @@ public final class PartRenderer {
         }
     }
 
-    private void crack(Mat image, Mat mask, int margin, double u, Random random) {
-        int steps = 6 + random.nextInt(6);
+    private void crack(
+            Mat image, Mat mask, int margin, int metal, double u, double sev, Random random) {
+        int steps = 3 + (int) Math.round((3 + random.nextInt(6)) * sev);
+        int value = clamp(metal - (int) Math.round(35 + 100 * sev));
         double stepLength = 6 * u;
         int[] start = inside(margin, (int) (steps * stepLength / 2), random);
         walk(
@@ -224,6 +244,7 @@ public final class PartRenderer {
                 random.nextDouble() * 2 * Math.PI,
                 steps,
                 stepLength,
+                value,
                 random,
                 true);
     }
@@ -236,6 +257,7 @@ public final class PartRenderer {
             double heading,
             int steps,
             double stepLength,
+            int value,
             Random random,
             boolean mayBranch) {
         for (int i = 0; i < steps; i++) {
@@ -244,11 +266,21 @@ public final class PartRenderer {
             double ny = y + Math.sin(heading) * stepLength;
             try (Point p = new Point((int) x, (int) y);
                     Point q = new Point((int) nx, (int) ny)) {
-                line(image, p, q, 20, 1);
+                line(image, p, q, value, 1);
                 line(mask, p, q, 255, 3);
             }
             if (mayBranch && i == steps / 2 && random.nextBoolean()) {
-                walk(image, mask, nx, ny, heading + 0.9, steps / 3 + 1, stepLength, random, false);
+                walk(
+                        image,
+                        mask,
+                        nx,
+                        ny,
+                        heading + 0.9,
+                        steps / 3 + 1,
+                        stepLength,
+                        value,
+                        random,
+                        false);
             }
             x = nx;
             y = ny;
