@@ -78,6 +78,14 @@ public final class FusionlineJobOptions {
                     .defaultValue("vision-features")
                     .withDescription("Output topic of VisionFeatures records (transactional).");
 
+    public static final ConfigOption<String> GROUND_TRUTH_TOPIC =
+            ConfigOptions.key("fusionline.topic.ground-truth")
+                    .stringType()
+                    .defaultValue("ground-truth")
+                    .withDescription(
+                            "Topic of GroundTruth records, written by the simulator for scoring "
+                                    + "decisions; the job does not read it.");
+
     public static final ConfigOption<String> VISION_MODEL =
             ConfigOptions.key("fusionline.vision.model")
                     .stringType()

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             IngestCommand.class,
+            SimulateCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

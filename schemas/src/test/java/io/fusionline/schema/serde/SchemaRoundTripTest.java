@@ -16,6 +16,7 @@ import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
 import io.fusionline.schema.text.TranscriptWord;
 import io.fusionline.schema.vision.VisionFeatures;
+import io.fusionline.schema.world.GroundTruth;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -103,6 +104,15 @@ class SchemaRoundTripTest {
                         .setPatchDim(2)
                         .setPatchTokens(ByteBuffer.wrap(new byte[16]))
                         .setInferenceMillis(1.5f)
+                        .build(),
+                GroundTruth.newBuilder()
+                        .setWorld("inspection")
+                        .setSourceId("line-2")
+                        .setSequence(9)
+                        .setEventTime(T0)
+                        .setLabel("scratch")
+                        .setSeverity(0.4)
+                        .setAttributes(Map.of("noteClaims", "dent"))
                         .build(),
                 DeadLetter.newBuilder()
                         .setOriginalTopic("text-events")

@@ -1,0 +1,140 @@
+package io.fusionline.deploy.cli;
+
+import io.fusionline.deploy.ingest.Progress;
+import io.fusionline.deploy.kafka.FusionlineTopics;
+import io.fusionline.deploy.simulate.InspectionSimulator;
+import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaPreflight;
+import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fusionline simulate}: publishes a synthetic world and its ground truth to Kafka. */
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Publishes a synthetic world to Kafka: its inputs on the job's topics and the truth on "
+                    + "the ground-truth topic. The same seed and --start-time give the same records.",
+            "inspection: machined parts on N lines (camera frames, machine logs, operator voice notes)."
+        })
+final class SimulateCommand implements Callable<Integer> {
+
+    /** Worlds. */
+    enum Profile {
+        inspection
+    }
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--profile",
+            defaultValue = "inspection",
+            description = "World: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Profile profile;
+
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            defaultValue = "127.0.0.1:9092",
+            description = "Kafka (default: ${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(
+            names = "--sources",
+            defaultValue = "2",
+            description = "Lines (default: ${DEFAULT-VALUE}).")
+    int sources;
+
+    @Option(
+            names = "--count",
+            defaultValue = "100",
+            description = "Items to publish over all sources (default: ${DEFAULT-VALUE}).")
+    long count;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "4",
+            description =
+                    "Items per second over all sources; 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--interval-ms",
+            defaultValue = "2000",
+            description = "Event time between parts on one line (default: ${DEFAULT-VALUE}).")
+    long intervalMs;
+
+    @Option(
+            names = "--image-size",
+            defaultValue = "224",
+            description = "Camera image side in pixels (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "World seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--start-time",
+            paramLabel = "ISO-8601",
+            description = "Event time of the world's start (default: now).")
+    String startTime;
+
+    @Option(names = "--no-audio", description = "Do not speak the operators' voice notes.")
+    boolean noAudio;
+
+    @Override
+    public Integer call() throws Exception {
+        check(sources >= 1 && sources <= 1000, "--sources must be 1..1000");
+        check(count >= 1, "--count must be at least 1");
+        check(rate >= 0, "--rate must be 0 or more");
+        check(intervalMs >= 1, "--interval-ms must be at least 1");
+        check(imageSize >= 96 && imageSize <= 1024, "--image-size must be 96..1024");
+        Instant start;
+        try {
+            start = startTime == null ? Instant.now() : Instant.parse(startTime);
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--start-time '" + startTime + "' is not an ISO-8601 instant");
+        }
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+        try {
+            FusionlineJobOptions.validate(conf);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        KafkaPreflight.requireReachable(bootstrap, Duration.ofSeconds(5));
+        FusionlineTopics.ensure(
+                bootstrap, FusionlineTopics.names(conf), FusionlineTopics.DEFAULT_PARTITIONS);
+
+        InspectionWorld world = new InspectionWorld(sources, intervalMs, imageSize, seed);
+        Progress progress = new Progress(System.err, count, "item", System.console() != null);
+        try (InspectionSimulator simulator = new InspectionSimulator(conf)) {
+            simulator.run(world, count, rate, start, !noAudio, progress::update);
+        }
+        progress.done(count);
+        System.out.printf(
+                "published %d %s items from %d sources (seed %d) with their ground truth%n",
+                count, profile, sources, seed);
+        return 0;
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+}
