@@ -2,8 +2,10 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.deploy.simulate.InspectionSimulator;
+import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.multimodal.world.fraud.FraudCase;
+import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionItem;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import io.fusionline.schema.media.AudioChunk;
@@ -45,7 +47,7 @@ class SimulatorITCase {
                 conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC));
         AtomicLong reported = new AtomicLong();
 
-        try (InspectionSimulator simulator = new InspectionSimulator(conf)) {
+        try (WorldSimulator simulator = new WorldSimulator(conf)) {
             simulator.run(new InspectionWorld(2, 1000, 128, 3), 24, 0, START, true, reported::set);
         }
 
@@ -116,5 +118,65 @@ class SimulatorITCase {
             }
         }
         assertThat(audio.size()).isGreaterThanOrEqualTo((int) notes * 4); // ≥ 1 s of audio per note
+    }
+
+    @Test
+    void shouldPublishTheFraudWorldWithItsGroundTruth() throws Exception {
+        Configuration conf = TestJobs.jobConf(KAFKA.bootstrapServers(), "simf");
+        conf.set(FusionlineJobOptions.FRAMES_TOPIC, "simf-frames");
+        conf.set(FusionlineJobOptions.AUDIO_TOPIC, "simf-audio");
+        conf.set(FusionlineJobOptions.GROUND_TRUTH_TOPIC, "simf-truth");
+        KAFKA.createTopics(
+                2,
+                "simf-frames",
+                "simf-audio",
+                "simf-truth",
+                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC));
+
+        try (WorldSimulator simulator = new WorldSimulator(conf)) {
+            simulator.run(new FraudWorld(3, 1000, 9), 60, 0, START, true, n -> {});
+        }
+
+        FraudWorld world = new FraudWorld(3, 1000, 9);
+        List<FraudCase> expected = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            expected.add(world.next());
+        }
+        KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers());
+        List<GroundTruth> truth = kafka.readAllCommitted("simf-truth", GroundTruth.class);
+        List<TextEvent> payments =
+                kafka.readAllCommitted(
+                        conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC), TextEvent.class);
+        List<VideoFrame> documents = kafka.readAllCommitted("simf-frames", VideoFrame.class);
+        List<AudioChunk> calls = kafka.readAllCommitted("simf-audio", AudioChunk.class);
+
+        assertThat(payments)
+                .hasSize(60)
+                .allSatisfy(e -> assertThat(e.getKind()).isEqualTo(TextKind.TRANSACTION));
+        assertThat(
+                        truth.stream()
+                                .map(
+                                        t ->
+                                                t.getSourceId()
+                                                        + "#"
+                                                        + t.getSequence()
+                                                        + "="
+                                                        + t.getLabel())
+                                .sorted())
+                .containsExactlyElementsOf(
+                        expected.stream()
+                                .map(
+                                        c ->
+                                                c.accountId()
+                                                        + "#"
+                                                        + c.sequence()
+                                                        + "="
+                                                        + (c.fraud() ? "fraud" : "ok"))
+                                .sorted()
+                                .toList());
+        assertThat(documents)
+                .hasSize((int) expected.stream().filter(c -> c.document() != null).count());
+        assertThat(calls.size() > 0)
+                .isEqualTo(expected.stream().anyMatch(c -> c.callRemark() != null));
     }
 }

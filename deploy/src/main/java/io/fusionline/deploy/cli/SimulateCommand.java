@@ -2,9 +2,10 @@ package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.ingest.Progress;
 import io.fusionline.deploy.kafka.FusionlineTopics;
-import io.fusionline.deploy.simulate.InspectionSimulator;
+import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaPreflight;
+import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,13 +25,15 @@ import picocli.CommandLine.Spec;
         description = {
             "Publishes a synthetic world to Kafka: its inputs on the job's topics and the truth on "
                     + "the ground-truth topic. The same seed and --start-time give the same records.",
-            "inspection: machined parts on N lines (camera frames, machine logs, operator voice notes)."
+            "inspection: machined parts on N lines (camera frames, machine logs, operator voice notes).",
+            "fraud: card payments on N accounts (transactions, call remarks, ID-document scans)."
         })
 final class SimulateCommand implements Callable<Integer> {
 
     /** Worlds. */
     enum Profile {
-        inspection
+        inspection,
+        fraud
     }
 
     @Spec CommandSpec spec;
@@ -51,7 +54,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--sources",
             defaultValue = "2",
-            description = "Lines (default: ${DEFAULT-VALUE}).")
+            description = "Lines or accounts (default: ${DEFAULT-VALUE}).")
     int sources;
 
     @Option(
@@ -70,7 +73,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--interval-ms",
             defaultValue = "2000",
-            description = "Event time between parts on one line (default: ${DEFAULT-VALUE}).")
+            description = "Event time between items of one source (default: ${DEFAULT-VALUE}).")
     long intervalMs;
 
     @Option(
@@ -91,7 +94,7 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Event time of the world's start (default: now).")
     String startTime;
 
-    @Option(names = "--no-audio", description = "Do not speak the operators' voice notes.")
+    @Option(names = "--no-audio", description = "Do not speak voice notes and call remarks.")
     boolean noAudio;
 
     @Override
@@ -120,10 +123,26 @@ final class SimulateCommand implements Callable<Integer> {
         FusionlineTopics.ensure(
                 bootstrap, FusionlineTopics.names(conf), FusionlineTopics.DEFAULT_PARTITIONS);
 
-        InspectionWorld world = new InspectionWorld(sources, intervalMs, imageSize, seed);
         Progress progress = new Progress(System.err, count, "item", System.console() != null);
-        try (InspectionSimulator simulator = new InspectionSimulator(conf)) {
-            simulator.run(world, count, rate, start, !noAudio, progress::update);
+        try (WorldSimulator simulator = new WorldSimulator(conf)) {
+            switch (profile) {
+                case inspection ->
+                        simulator.run(
+                                new InspectionWorld(sources, intervalMs, imageSize, seed),
+                                count,
+                                rate,
+                                start,
+                                !noAudio,
+                                progress::update);
+                case fraud ->
+                        simulator.run(
+                                new FraudWorld(sources, intervalMs, seed),
+                                count,
+                                rate,
+                                start,
+                                !noAudio,
+                                progress::update);
+            }
         }
         progress.done(count);
         System.out.printf(

@@ -22,8 +22,11 @@ import javax.imageio.ImageIO;
  */
 public final class IdCardRenderer {
 
-    static final int WIDTH = 480;
-    static final int HEIGHT = 300;
+    /** Card width in pixels. */
+    public static final int WIDTH = 480;
+
+    /** Card height in pixels. */
+    public static final int HEIGHT = 300;
 
     /** Renders a card; all randomness (colours, face, noise) is drawn from {@code random}. */
     public byte[] render(

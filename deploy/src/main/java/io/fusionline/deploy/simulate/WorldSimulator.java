@@ -4,6 +4,9 @@ import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.multimodal.audio.PhraseSynthesizer;
 import io.fusionline.multimodal.vision.ImageEncoder;
+import io.fusionline.multimodal.world.fraud.FraudCase;
+import io.fusionline.multimodal.world.fraud.FraudWorld;
+import io.fusionline.multimodal.world.fraud.IdCardRenderer;
 import io.fusionline.multimodal.world.inspection.InspectionItem;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import io.fusionline.operators.audio.AudioChunks;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,7 +35,10 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Publishes the factory-line world ({@link InspectionWorld}) to Kafka, item by item, keyed by line:
+ * Publishes a synthetic world to Kafka, item by item, keyed by source, each item's inputs and then
+ * its ground truth.
+ *
+ * <p>Factory line ({@link InspectionWorld}), keyed by line:
  *
  * <ul>
  *   <li>{@code frames}: the part's camera image, JPEG;
@@ -43,11 +50,17 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *   <li>{@code ground-truth}: the true label, severity and what the note claimed.
  * </ul>
  *
- * Event times are {@code start} plus the item's offset in the world. The records are the same for
- * the same seed and start; the producer is idempotent and every send is acknowledged before {@link
- * #run} returns.
+ * <p>Fraud desk ({@link FraudWorld}), keyed by account: the payment on {@code text-events} ({@code
+ * TRANSACTION}, with merchant, country, device, amount and velocity), a call remark spoken into
+ * {@code audio} when there is a call, an ID-document scan on {@code frames} (PNG) when one is
+ * presented, and the truth ({@code fraud} or {@code ok}, with the tampering) on {@code
+ * ground-truth}.
+ *
+ * <p>Event times are {@code start} plus the item's offset in the world. The records are the same
+ * for the same seed and start; the producer is idempotent and every send is acknowledged before
+ * {@link #run} returns.
  */
-public final class InspectionSimulator implements AutoCloseable {
+public final class WorldSimulator implements AutoCloseable {
 
     private static final int CHUNK_MS = 250;
 
@@ -58,11 +71,12 @@ public final class InspectionSimulator implements AutoCloseable {
     private final Map<String, Long> audioSequences = new HashMap<>();
     private final Map<String, Long> audioClock = new HashMap<>();
     private PhraseSynthesizer speech;
+    private RecordCodec<AudioChunk> audioCodec;
 
     /**
      * @param conf topics, wire format and {@code fusionline.kafka.bootstrap-servers}
      */
-    public InspectionSimulator(Configuration conf) {
+    public WorldSimulator(Configuration conf) {
         this.conf = conf;
         this.format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
         this.producer =
@@ -83,9 +97,9 @@ public final class InspectionSimulator implements AutoCloseable {
     }
 
     /**
-     * Publishes {@code count} items of {@code world}.
+     * Publishes {@code count} parts of the factory-line {@code world}.
      *
-     * @param perSecond items per second over all lines; 0 for as fast as possible
+     * @param perSecond items per second over all sources; 0 for as fast as possible
      * @param speak whether voice notes are spoken into the audio topic
      * @param onItem told after each item (progress)
      */
@@ -95,35 +109,92 @@ public final class InspectionSimulator implements AutoCloseable {
             double perSecond,
             Instant start,
             boolean speak,
-            java.util.function.LongConsumer onItem)
+            LongConsumer onItem)
             throws InterruptedException {
         RecordCodec<VideoFrame> frames = format.codec(VideoFrame.class);
         RecordCodec<TextEvent> texts = format.codec(TextEvent.class);
-        RecordCodec<AudioChunk> audio = format.codec(AudioChunk.class);
         RecordCodec<GroundTruth> truths = format.codec(GroundTruth.class);
+        paced(
+                count,
+                perSecond,
+                onItem,
+                () -> {
+                    InspectionItem item = world.next();
+                    Instant time = start.plusMillis(item.offsetMillis());
+                    byte[] key = item.lineId().getBytes(StandardCharsets.UTF_8);
+                    send(
+                            conf.get(FusionlineJobOptions.FRAMES_TOPIC),
+                            key,
+                            frames.encode(frame(item, time)));
+                    send(
+                            conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
+                            key,
+                            texts.encode(log(item, time)));
+                    if (speak && item.voiceNote() != null) {
+                        speak(item.lineId(), item.voiceNote(), time);
+                    }
+                    send(
+                            conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC),
+                            key,
+                            truths.encode(truth(item, time)));
+                });
+    }
+
+    /**
+     * Publishes {@code count} cases of the fraud-desk {@code world}.
+     *
+     * @param perSecond items per second over all sources; 0 for as fast as possible
+     * @param speak whether call remarks are spoken into the audio topic
+     * @param onItem told after each item (progress)
+     */
+    public void run(
+            FraudWorld world,
+            long count,
+            double perSecond,
+            Instant start,
+            boolean speak,
+            LongConsumer onItem)
+            throws InterruptedException {
+        RecordCodec<VideoFrame> frames = format.codec(VideoFrame.class);
+        RecordCodec<TextEvent> texts = format.codec(TextEvent.class);
+        RecordCodec<GroundTruth> truths = format.codec(GroundTruth.class);
+        Map<String, Long> documents = new HashMap<>();
+        paced(
+                count,
+                perSecond,
+                onItem,
+                () -> {
+                    FraudCase c = world.next();
+                    Instant time = start.plusMillis(c.offsetMillis());
+                    byte[] key = c.accountId().getBytes(StandardCharsets.UTF_8);
+                    send(
+                            conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
+                            key,
+                            texts.encode(payment(c, time)));
+                    if (speak && c.callRemark() != null) {
+                        speak(c.accountId(), c.callRemark(), time);
+                    }
+                    if (c.document() != null) {
+                        long sequence = documents.merge(c.accountId(), 1L, Long::sum) - 1;
+                        send(
+                                conf.get(FusionlineJobOptions.FRAMES_TOPIC),
+                                key,
+                                frames.encode(document(c, sequence, time)));
+                    }
+                    send(
+                            conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC),
+                            key,
+                            truths.encode(truth(c, time)));
+                });
+    }
+
+    /** Runs {@code item} {@code count} times at {@code perSecond}, then waits for every ack. */
+    private void paced(long count, double perSecond, LongConsumer onItem, Runnable item)
+            throws InterruptedException {
         long period = perSecond > 0 ? (long) (1e9 / perSecond) : 0;
         long next = System.nanoTime();
         for (long i = 0; i < count; i++) {
-            InspectionItem item = world.next();
-            Instant time = start.plusMillis(item.offsetMillis());
-            byte[] key = item.lineId().getBytes(StandardCharsets.UTF_8);
-            send(
-                    conf.get(FusionlineJobOptions.FRAMES_TOPIC),
-                    key,
-                    frames.encode(frame(item, time)));
-            send(
-                    conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
-                    key,
-                    texts.encode(log(item, time)));
-            if (speak && item.voiceNote() != null) {
-                for (AudioChunk chunk : spoken(item, time)) {
-                    send(conf.get(FusionlineJobOptions.AUDIO_TOPIC), key, audio.encode(chunk));
-                }
-            }
-            send(
-                    conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC),
-                    key,
-                    truths.encode(truth(item, time)));
+            item.run();
             onItem.accept(i + 1);
             if (period > 0) {
                 next += period;
@@ -201,31 +272,78 @@ public final class InspectionSimulator implements AutoCloseable {
                 .build();
     }
 
-    private java.util.List<AudioChunk> spoken(InspectionItem item, Instant time) {
+    /** Speaks {@code text} into the audio topic as part of {@code source}'s microphone stream. */
+    private void speak(String source, String text, Instant time) {
         if (speech == null) {
             speech = new PhraseSynthesizer();
+            audioCodec = format.codec(AudioChunk.class);
         }
-        short[] voice = speech.speak(item.voiceNote());
+        short[] voice = speech.speak(text);
         short[] samples = java.util.Arrays.copyOf(voice, voice.length + PhraseSynthesizer.RATE);
         int chunk = PhraseSynthesizer.RATE / 1000 * CHUNK_MS;
-        // A line's microphone is one stream: a note starts at its part's time, or when the
-        // previous note on that line ended if that is later.
-        long begin = Math.max(time.toEpochMilli(), audioClock.getOrDefault(item.lineId(), 0L));
-        java.util.List<AudioChunk> out = new java.util.ArrayList<>();
-        for (int from = 0, k = 0; from < samples.length; from += chunk, k++) {
-            long sequence = audioSequences.merge(item.lineId(), 1L, Long::sum) - 1;
-            out.add(
+        // A source's microphone is one stream: speech starts at its item's time, or when the
+        // source's previous speech ended if that is later.
+        long begin = Math.max(time.toEpochMilli(), audioClock.getOrDefault(source, 0L));
+        byte[] key = source.getBytes(StandardCharsets.UTF_8);
+        int chunks = 0;
+        for (int from = 0; from < samples.length; from += chunk, chunks++) {
+            long sequence = audioSequences.merge(source, 1L, Long::sum) - 1;
+            AudioChunk audio =
                     AudioChunks.of(
-                            item.lineId(),
+                            source,
                             sequence,
-                            begin + (long) k * CHUNK_MS,
+                            begin + (long) chunks * CHUNK_MS,
                             PhraseSynthesizer.RATE,
                             samples,
                             from,
-                            Math.min(samples.length, from + chunk)));
+                            Math.min(samples.length, from + chunk));
+            send(conf.get(FusionlineJobOptions.AUDIO_TOPIC), key, audioCodec.encode(audio));
         }
-        audioClock.put(item.lineId(), begin + (long) out.size() * CHUNK_MS);
-        return out;
+        audioClock.put(source, begin + (long) chunks * CHUNK_MS);
+    }
+
+    static TextEvent payment(FraudCase c, Instant time) {
+        return TextEvent.newBuilder()
+                .setSourceId(c.accountId())
+                .setEventTime(time)
+                .setKind(TextKind.TRANSACTION)
+                .setText(c.transaction().text())
+                .setAttributes(c.transaction().attributes())
+                .setFeatures(c.transaction().features())
+                .build();
+    }
+
+    static VideoFrame document(FraudCase c, long sequence, Instant time) {
+        byte[] png = c.document().png();
+        return VideoFrame.newBuilder()
+                .setSourceId(c.accountId())
+                .setSequence(sequence)
+                .setEventTime(time)
+                .setWidth(IdCardRenderer.WIDTH)
+                .setHeight(IdCardRenderer.HEIGHT)
+                .setFormat(FrameFormat.PNG)
+                .setPayload(ByteBuffer.wrap(png))
+                .build();
+    }
+
+    static GroundTruth truth(FraudCase c, Instant time) {
+        Map<String, String> attributes = new HashMap<>();
+        if (c.document() != null) {
+            attributes.put(
+                    "tampering",
+                    c.document().tampering().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (c.callRemark() != null) {
+            attributes.put("call", c.callRemark());
+        }
+        return GroundTruth.newBuilder()
+                .setWorld("fraud")
+                .setSourceId(c.accountId())
+                .setSequence(c.sequence())
+                .setEventTime(time)
+                .setLabel(c.fraud() ? "fraud" : "ok")
+                .setAttributes(attributes)
+                .build();
     }
 
     @Override
