@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -68,16 +67,7 @@ final class IngestCommand {
         String startTime;
 
         Instant start() {
-            if (startTime == null) {
-                return Instant.now();
-            }
-            try {
-                return Instant.parse(startTime);
-            } catch (DateTimeParseException e) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--start-time '" + startTime + "' is not an ISO-8601 instant");
-            }
+            return CliValues.startTime(spec, startTime);
         }
 
         FramePublisher open() {

@@ -9,7 +9,6 @@ import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -104,14 +103,7 @@ final class SimulateCommand implements Callable<Integer> {
         check(rate >= 0, "--rate must be 0 or more");
         check(intervalMs >= 1, "--interval-ms must be at least 1");
         check(imageSize >= 96 && imageSize <= 1024, "--image-size must be 96..1024");
-        Instant start;
-        try {
-            start = startTime == null ? Instant.now() : Instant.parse(startTime);
-        } catch (DateTimeParseException e) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(),
-                    "--start-time '" + startTime + "' is not an ISO-8601 instant");
-        }
+        Instant start = CliValues.startTime(spec, startTime);
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
         try {

@@ -1,6 +1,6 @@
 package io.fusionline.deploy.ingest;
 
-import io.fusionline.jobs.KafkaConnectors;
+import io.fusionline.deploy.kafka.InputProducers;
 import io.fusionline.schema.media.FrameFormat;
 import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.serde.RecordCodec;
@@ -8,13 +8,10 @@ import io.fusionline.schema.serde.WireFormat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes {@link VideoFrame} records of one source to a topic, keyed by source id (so a camera's
@@ -38,23 +35,7 @@ public final class FramePublisher implements AutoCloseable {
             String sourceId,
             long firstSequence,
             WireFormat format) {
-        this.producer =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                ProducerConfig.ACKS_CONFIG,
-                                "all",
-                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                                true,
-                                ProducerConfig.LINGER_MS_CONFIG,
-                                5,
-                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                                KafkaConnectors.MAX_RECORD_BYTES,
-                                ProducerConfig.CLIENT_ID_CONFIG,
-                                "fusionline-ingest-" + sourceId),
-                        new ByteArraySerializer(),
-                        new ByteArraySerializer());
+        this.producer = InputProducers.create(bootstrap, "fusionline-ingest-" + sourceId);
         this.codec = format.codec(VideoFrame.class);
         this.topic = topic;
         this.sourceId = sourceId;

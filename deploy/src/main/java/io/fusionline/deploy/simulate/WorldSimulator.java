@@ -1,7 +1,7 @@
 package io.fusionline.deploy.simulate;
 
+import io.fusionline.deploy.kafka.InputProducers;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.multimodal.audio.PhraseSynthesizer;
 import io.fusionline.multimodal.vision.ImageEncoder;
 import io.fusionline.multimodal.world.fraud.FraudCase;
@@ -28,9 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -67,6 +65,9 @@ public final class WorldSimulator implements AutoCloseable {
     private final Configuration conf;
     private final KafkaProducer<byte[], byte[]> producer;
     private final WireFormat format;
+    private final RecordCodec<VideoFrame> frames;
+    private final RecordCodec<TextEvent> texts;
+    private final RecordCodec<GroundTruth> truths;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Map<String, Long> audioSequences = new HashMap<>();
     private final Map<String, Long> audioClock = new HashMap<>();
@@ -80,20 +81,11 @@ public final class WorldSimulator implements AutoCloseable {
         this.conf = conf;
         this.format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
         this.producer =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS),
-                                ProducerConfig.ACKS_CONFIG,
-                                "all",
-                                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                                true,
-                                ProducerConfig.LINGER_MS_CONFIG,
-                                5,
-                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                                KafkaConnectors.MAX_RECORD_BYTES),
-                        new ByteArraySerializer(),
-                        new ByteArraySerializer());
+                InputProducers.create(
+                        conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "fusionline-simulator");
+        this.frames = format.codec(VideoFrame.class);
+        this.texts = format.codec(TextEvent.class);
+        this.truths = format.codec(GroundTruth.class);
     }
 
     /**
@@ -111,9 +103,6 @@ public final class WorldSimulator implements AutoCloseable {
             boolean speak,
             LongConsumer onItem)
             throws InterruptedException {
-        RecordCodec<VideoFrame> frames = format.codec(VideoFrame.class);
-        RecordCodec<TextEvent> texts = format.codec(TextEvent.class);
-        RecordCodec<GroundTruth> truths = format.codec(GroundTruth.class);
         paced(
                 count,
                 perSecond,
@@ -155,9 +144,6 @@ public final class WorldSimulator implements AutoCloseable {
             boolean speak,
             LongConsumer onItem)
             throws InterruptedException {
-        RecordCodec<VideoFrame> frames = format.codec(VideoFrame.class);
-        RecordCodec<TextEvent> texts = format.codec(TextEvent.class);
-        RecordCodec<GroundTruth> truths = format.codec(GroundTruth.class);
         Map<String, Long> documents = new HashMap<>();
         paced(
                 count,
