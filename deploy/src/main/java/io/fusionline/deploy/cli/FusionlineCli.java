@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             IngestCommand.class,
             SimulateCommand.class,
+            ExportDatasetCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

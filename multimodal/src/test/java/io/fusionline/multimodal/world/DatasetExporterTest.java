@@ -1,0 +1,109 @@
+package io.fusionline.multimodal.world;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fusionline.multimodal.vision.EncodedImage;
+import io.fusionline.multimodal.vision.ImageDecoder;
+import io.fusionline.multimodal.vision.ImageLimits;
+import io.fusionline.multimodal.world.fraud.FraudCase;
+import io.fusionline.multimodal.world.fraud.FraudWorld;
+import io.fusionline.multimodal.world.inspection.InspectionItem;
+import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetExporterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir Path tmp;
+
+    @Test
+    void shouldRoundTripTheInspectionWorldWithTranscripts() throws Exception {
+        DatasetExporter.Result result;
+        try (SpeechTranscriber asr = new SpeechTranscriber()) {
+            result =
+                    DatasetExporter.inspection(new InspectionWorld(2, 500, 96, 3), 3, 20, tmp, asr);
+        }
+        InspectionWorld world = new InspectionWorld(2, 500, 96, 3);
+        List<String> lines = Files.readAllLines(tmp.resolve("items.jsonl"));
+
+        assertThat(lines).hasSize(20);
+        assertThat(result)
+                .extracting(
+                        DatasetExporter.Result::train,
+                        DatasetExporter.Result::validation,
+                        DatasetExporter.Result::test)
+                .containsExactly(14, 3, 3);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        int transcribed = 0;
+        for (String line : lines) {
+            JsonNode o = JSON.readTree(line);
+            InspectionItem item = world.next();
+            byte[] image = Files.readAllBytes(tmp.resolve(o.get("image").asText()));
+            byte[] mask = Files.readAllBytes(tmp.resolve(o.get("mask").asText()));
+            sha.update(image);
+            sha.update(mask);
+            sha.update((line + "\n").getBytes());
+            assertThat(o.get("label").asText()).isEqualTo(item.defect().label());
+            assertThat(o.get("source").asText()).isEqualTo(item.lineId());
+            assertThat(o.get("toolWear").asDouble()).isEqualTo(item.log().toolWear());
+            assertThat(pixels(image)).isEqualTo(item.image().bgr()); // PNG is lossless
+            if (item.voiceNote() != null) {
+                assertThat(o.get("note").asText()).isEqualTo(item.voiceNote());
+                String transcript = o.get("transcript").asText();
+                if (List.of(transcript.split(" ")).stream()
+                        .anyMatch(w -> item.voiceNote().contains(w) && w.length() > 3)) {
+                    transcribed++;
+                }
+            } else {
+                assertThat(o.get("transcript").isNull()).isTrue();
+            }
+        }
+        assertThat(transcribed).isPositive();
+        assertThat(result.sha256()).isEqualTo(HexFormat.of().formatHex(sha.digest()));
+        JsonNode manifest = JSON.readTree(tmp.resolve("manifest.json").toFile());
+        assertThat(manifest.get("sha256").asText()).isEqualTo(result.sha256());
+        assertThat(manifest.get("items").asInt()).isEqualTo(20);
+    }
+
+    @Test
+    void shouldRoundTripTheFraudWorld() throws Exception {
+        DatasetExporter.fraud(new FraudWorld(4, 1000, 8), 8, 60, tmp, null);
+        FraudWorld world = new FraudWorld(4, 1000, 8);
+        List<String> lines = Files.readAllLines(tmp.resolve("items.jsonl"));
+
+        assertThat(lines).hasSize(60);
+        for (String line : lines) {
+            JsonNode o = JSON.readTree(line);
+            FraudCase c = world.next();
+            assertThat(o.get("label").asText()).isEqualTo(c.fraud() ? "fraud" : "ok");
+            assertThat(o.get("amount").asDouble()).isEqualTo(c.transaction().amount());
+            assertThat(o.get("newDevice").asBoolean()).isEqualTo(c.transaction().newDevice());
+            if (c.document() != null) {
+                assertThat(Files.readAllBytes(tmp.resolve(o.get("document").asText())))
+                        .isEqualTo(c.document().png());
+                assertThat(o.get("tampering").asText())
+                        .isEqualTo(c.document().tampering().name().toLowerCase());
+            } else {
+                assertThat(o.get("document").isNull()).isTrue();
+            }
+        }
+    }
+
+    private static byte[] pixels(byte[] png) throws Exception {
+        try (Mat mat = ImageDecoder.decode(EncodedImage.of(png), ImageLimits.DEFAULT)) {
+            byte[] out = new byte[mat.rows() * mat.cols() * 3];
+            mat.data().get(out);
+            return out;
+        }
+    }
+}
