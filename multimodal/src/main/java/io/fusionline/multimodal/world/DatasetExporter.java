@@ -7,8 +7,10 @@ import io.fusionline.multimodal.world.fraud.FraudCase;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionItem;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +23,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Writes a world to disk for the training kit: one folder per world with the images and an {@code
- * items.jsonl} (one JSON object per item: split, source, sequence, label, every modality's input as
- * the pipeline sees it, the truth), plus {@code manifest.json} (world, seed, count, split sizes,
- * and the SHA-256 of {@code items.jsonl} and of every image, combined in file order).
+ * items.jsonl}. The factory line also gets {@code pixels.u8}: every image's raw 8-bit BGR pixels
+ * back to back ({@code count × size × size × 3} bytes), so the kit needs no image library. {@code
+ * items.jsonl} has one JSON object per item (split, source, sequence, label, every modality's input
+ * as the pipeline sees it, the truth). {@code manifest.json} gives world, seed, count, split sizes,
+ * image size, and the SHA-256 of {@code items.jsonl} and of every PNG, combined in file order.
  *
  * <p>Splits are fixed by item number: of every 20 items, 14 train, 3 validation, 3 test. Speech
  * goes through {@link SpeechTranscriber} when one is given, so transcripts carry the speech stage's
@@ -53,9 +57,13 @@ public final class DatasetExporter {
         Digest digest = new Digest();
         int[] splits = new int[3];
         try (BufferedWriter items =
-                Files.newBufferedWriter(dir.resolve("items.jsonl"), StandardCharsets.UTF_8)) {
+                        Files.newBufferedWriter(
+                                dir.resolve("items.jsonl"), StandardCharsets.UTF_8);
+                OutputStream pixels =
+                        new BufferedOutputStream(Files.newOutputStream(dir.resolve("pixels.u8")))) {
             for (int i = 0; i < count; i++) {
                 InspectionItem item = world.next();
+                pixels.write(item.image().bgr());
                 String id = String.format(Locale.ROOT, "%06d", i);
                 int size = item.image().size();
                 byte[] png = png(item.image().bgr(), size, size, 3);
@@ -83,7 +91,7 @@ public final class DatasetExporter {
                 line(items, o, digest);
             }
         }
-        return finish(dir, "inspection", seed, count, splits, digest);
+        return finish(dir, "inspection", seed, count, splits, digest, world.imageSize());
     }
 
     /** Exports {@code count} cases of the fraud world into {@code dir}. */
@@ -127,7 +135,7 @@ public final class DatasetExporter {
                 line(items, o, digest);
             }
         }
-        return finish(dir, "fraud", seed, count, splits, digest);
+        return finish(dir, "fraud", seed, count, splits, digest, 0);
     }
 
     private static String count(String split, int[] splits) {
@@ -136,7 +144,13 @@ public final class DatasetExporter {
     }
 
     private static Result finish(
-            Path dir, String world, long seed, int count, int[] splits, Digest digest)
+            Path dir,
+            String world,
+            long seed,
+            int count,
+            int[] splits,
+            Digest digest,
+            int imageSize)
             throws IOException {
         String sha = digest.hex();
         ObjectNode manifest = JSON.createObjectNode();
@@ -145,6 +159,9 @@ public final class DatasetExporter {
                 .put("train", splits[0])
                 .put("validation", splits[1])
                 .put("test", splits[2]);
+        if (imageSize > 0) {
+            manifest.put("imageSize", imageSize);
+        }
         manifest.put("sha256", sha);
         manifest.put("generator", "fusionline " + world + " world");
         Files.writeString(

@@ -73,6 +73,12 @@ class DatasetExporterTest {
         JsonNode manifest = JSON.readTree(tmp.resolve("manifest.json").toFile());
         assertThat(manifest.get("sha256").asText()).isEqualTo(result.sha256());
         assertThat(manifest.get("items").asInt()).isEqualTo(20);
+        assertThat(manifest.get("imageSize").asInt()).isEqualTo(96);
+        byte[] raw = Files.readAllBytes(tmp.resolve("pixels.u8"));
+        assertThat(raw).hasSize(20 * 96 * 96 * 3);
+        byte[] first = new byte[96 * 96 * 3];
+        System.arraycopy(raw, 0, first, 0, first.length);
+        assertThat(first).isEqualTo(new InspectionWorld(2, 500, 96, 3).next().image().bgr());
     }
 
     @Test

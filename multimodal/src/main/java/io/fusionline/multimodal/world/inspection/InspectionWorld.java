@@ -70,6 +70,11 @@ public final class InspectionWorld {
         }
     }
 
+    /** Side of the camera images in pixels. */
+    public int imageSize() {
+        return renderer.size();
+    }
+
     /** Source id of line {@code i}. */
     public static String lineId(int i) {
         return "line-" + (i + 1);

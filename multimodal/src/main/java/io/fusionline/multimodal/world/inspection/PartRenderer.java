@@ -45,6 +45,11 @@ public final class PartRenderer {
         this.size = size;
     }
 
+    /** Side of the rendered images in pixels. */
+    public int size() {
+        return size;
+    }
+
     /** Renders one part showing {@code defect} at full severity. */
     public PartImage render(Defect defect, long seed) {
         return render(defect, 1.0, seed);
