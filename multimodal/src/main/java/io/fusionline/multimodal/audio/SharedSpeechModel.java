@@ -1,11 +1,9 @@
 package io.fusionline.multimodal.audio;
 
+import io.fusionline.multimodal.JvmShared;
 import io.fusionline.multimodal.ModelLoadException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.vosk.LibVosk;
 import org.vosk.LogLevel;
 import org.vosk.Model;
@@ -13,64 +11,45 @@ import org.vosk.Model;
 /**
  * A Vosk model loaded once per JVM and shared by every user (all subtasks of a task manager):
  * {@link #acquire} loads it on first use or adds a reference; {@link #close} drops the reference
- * and frees the native model with its last user. A loaded model is read-only and safe to share;
- * recognizers are per stream ({@link SpeechRecognizer}).
+ * and frees the native model with its last user ({@link JvmShared}). A loaded model is read-only
+ * and safe to share; recognizers are per stream ({@link SpeechRecognizer}).
  */
 public final class SharedSpeechModel implements AutoCloseable {
 
-    private static final Map<Path, Loaded> LOADED = new HashMap<>();
-    private static final AtomicInteger LOADS = new AtomicInteger();
-
-    private static final class Loaded {
-        final Model model;
-        int references;
-
-        Loaded(Model model) {
-            this.model = model;
-        }
-    }
+    private static final JvmShared<Path, Model> MODELS = new JvmShared<>();
 
     private final Path dir;
-    private final Loaded loaded;
-    private boolean closed;
+    private final JvmShared.Lease<Path, Model> lease;
 
-    private SharedSpeechModel(Path dir, Loaded loaded) {
+    private SharedSpeechModel(Path dir, JvmShared.Lease<Path, Model> lease) {
         this.dir = dir;
-        this.loaded = loaded;
+        this.lease = lease;
     }
 
     /** A reference to the model in {@code dir}, loading it if this JVM has not yet. */
     public static SharedSpeechModel acquire(Path dir) {
         Path key = dir.toAbsolutePath().normalize();
-        synchronized (LOADED) {
-            Loaded loaded = LOADED.get(key);
-            if (loaded == null) {
-                LibVosk.setLogLevel(LogLevel.WARNINGS);
-                try {
-                    loaded = new Loaded(new Model(key.toString()));
-                } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
-                    throw new ModelLoadException(
-                            "Vosk cannot load the speech model in " + key + ": " + e.getMessage(),
-                            e);
-                }
-                LOADS.incrementAndGet();
-                LOADED.put(key, loaded);
-            }
-            loaded.references++;
-            return new SharedSpeechModel(key, loaded);
+        return new SharedSpeechModel(key, MODELS.acquire(key, SharedSpeechModel::load));
+    }
+
+    private static Model load(Path dir) {
+        LibVosk.setLogLevel(LogLevel.WARNINGS);
+        try {
+            return new Model(dir.toString());
+        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+            throw new ModelLoadException(
+                    "Vosk cannot load the speech model in " + dir + ": " + e.getMessage(), e);
         }
     }
 
     /** How many times a model was loaded from disk in this JVM (for tests and metrics). */
     public static int loadsSoFar() {
-        return LOADS.get();
+        return MODELS.opensSoFar();
     }
 
     /** How many models are loaded in this JVM now. */
     public static int loadedNow() {
-        synchronized (LOADED) {
-            return LOADED.size();
-        }
+        return MODELS.openNow();
     }
 
     /** The model folder. */
@@ -79,23 +58,11 @@ public final class SharedSpeechModel implements AutoCloseable {
     }
 
     Model vosk() {
-        if (closed) {
-            throw new IllegalStateException("speech model reference already closed");
-        }
-        return loaded.model;
+        return lease.get();
     }
 
     @Override
     public void close() {
-        synchronized (LOADED) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (--loaded.references == 0) {
-                LOADED.remove(dir);
-                loaded.model.close();
-            }
-        }
+        lease.close();
     }
 }
