@@ -11,7 +11,6 @@ import io.fusionline.multimodal.vision.ImageDecoder;
 import io.fusionline.multimodal.vision.ImageFormatException;
 import io.fusionline.multimodal.vision.ImageLimits;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
@@ -37,19 +36,8 @@ public final class OcrPreprocessor {
     public Gray prepare(EncodedImage image, Crop crop) throws ImageFormatException {
         try (Mat bgr = ImageDecoder.decode(image, limits);
                 Mat gray = new Mat()) {
-            if (crop != null && !crop.fitsIn(bgr.cols(), bgr.rows())) {
-                throw new ImageFormatException(
-                        "region of interest "
-                                + crop
-                                + " is not inside the "
-                                + bgr.cols()
-                                + "x"
-                                + bgr.rows()
-                                + " image");
-            }
             if (crop != null) {
-                try (Rect rect = new Rect(crop.x(), crop.y(), crop.width(), crop.height());
-                        Mat view = bgr.apply(rect)) {
+                try (Mat view = ImageDecoder.view(bgr, crop)) {
                     cvtColor(view, gray, COLOR_BGR2GRAY);
                 }
             } else {

@@ -5,6 +5,22 @@ import java.io.Serializable;
 /** A pixel rectangle of an image: left, top, width, height. */
 public record Crop(int x, int y, int width, int height) implements Serializable {
 
+    /**
+     * Rejects a crop that is empty or not inside a {@code imageWidth} × {@code imageHeight} image.
+     */
+    public void requireInside(int imageWidth, int imageHeight) throws ImageFormatException {
+        if (!fitsIn(imageWidth, imageHeight)) {
+            throw new ImageFormatException(
+                    "region of interest "
+                            + this
+                            + " is not inside the "
+                            + imageWidth
+                            + "x"
+                            + imageHeight
+                            + " image");
+        }
+    }
+
     /** Whether it lies inside a {@code imageWidth} × {@code imageHeight} image and is not empty. */
     public boolean fitsIn(int imageWidth, int imageHeight) {
         return x >= 0

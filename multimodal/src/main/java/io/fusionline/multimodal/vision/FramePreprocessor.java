@@ -48,38 +48,12 @@ public final class FramePreprocessor {
      */
     public void toTensor(EncodedImage image, Crop crop, float[] out, int offset)
             throws ImageFormatException {
-        int reduction =
-                crop == null && image.codec() == ImageCodec.JPEG
-                        ? reduction(ImageDecoder.check(image, limits))
-                        : 1;
-        try (Mat decoded = ImageDecoder.decode(image, limits, reduction)) {
-            Mat source = decoded;
-            Mat cropped = null;
-            try {
-                if (crop != null) {
-                    if (!crop.fitsIn(decoded.cols(), decoded.rows())) {
-                        throw new ImageFormatException(
-                                "region of interest "
-                                        + crop
-                                        + " is not inside the "
-                                        + decoded.cols()
-                                        + "x"
-                                        + decoded.rows()
-                                        + " image");
-                    }
-                    try (Rect rect = new Rect(crop.x(), crop.y(), crop.width(), crop.height())) {
-                        cropped = decoded.apply(rect);
-                    }
-                    source = cropped;
-                }
-                try (Mat sized = fit(source)) {
-                    writeTensor(sized, out, offset);
-                }
-            } finally {
-                if (cropped != null) {
-                    cropped.close();
-                }
-            }
+        ImageHeader header = ImageDecoder.check(image, limits);
+        int reduction = crop == null && header.codec() == ImageCodec.JPEG ? reduction(header) : 1;
+        try (Mat decoded = ImageDecoder.decodeChecked(image, header, reduction);
+                Mat source = crop == null ? null : ImageDecoder.view(decoded, crop);
+                Mat sized = fit(source == null ? decoded : source)) {
+            writeTensor(sized, out, offset);
         }
     }
 

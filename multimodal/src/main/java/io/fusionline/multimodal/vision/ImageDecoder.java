@@ -10,6 +10,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * Checks and decodes an {@link EncodedImage} to an 8-bit BGR OpenCV {@link Mat}.
@@ -99,10 +100,26 @@ public final class ImageDecoder {
      */
     public static Mat decode(EncodedImage image, ImageLimits limits, int reduction)
             throws ImageFormatException {
+        return decodeChecked(image, check(image, limits), reduction);
+    }
+
+    /**
+     * The region {@code crop} of {@code image} as a view sharing its pixels (the caller closes it),
+     * after checking that it lies inside.
+     */
+    public static Mat view(Mat image, Crop crop) throws ImageFormatException {
+        crop.requireInside(image.cols(), image.rows());
+        try (Rect rect = new Rect(crop.x(), crop.y(), crop.width(), crop.height())) {
+            return image.apply(rect);
+        }
+    }
+
+    /** Decodes an image whose {@code header} {@link #check} already returned. */
+    static Mat decodeChecked(EncodedImage image, ImageHeader header, int reduction)
+            throws ImageFormatException {
         if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8) {
             throw new IllegalArgumentException("reduction must be 1, 2, 4 or 8, got " + reduction);
         }
-        ImageHeader header = check(image, limits);
         byte[] payload = image.payload();
         if (header.codec() == ImageCodec.RAW_BGR) {
             Mat mat = new Mat(header.height(), header.width(), CV_8UC3);

@@ -33,23 +33,15 @@ public final class VideoFrameValidator implements RecordValidator<VideoFrame> {
         if (frame.getEventTime() == null || frame.getEventTime().toEpochMilli() <= 0) {
             return name + " without a positive event time";
         }
-        ImageHeader header;
         try {
-            header = ImageDecoder.check(VideoFrames.image(frame), limits);
+            ImageHeader header = ImageDecoder.check(VideoFrames.image(frame), limits);
+            Crop crop = VideoFrames.crop(frame);
+            if (crop != null) {
+                crop.requireInside(header.width(), header.height());
+            }
+            return null;
         } catch (ImageFormatException e) {
             return name + ": " + e.getMessage();
         }
-        Crop crop = VideoFrames.crop(frame);
-        if (crop != null && !crop.fitsIn(header.width(), header.height())) {
-            return name
-                    + ": region of interest "
-                    + crop
-                    + " is not inside the "
-                    + header.width()
-                    + "x"
-                    + header.height()
-                    + " image";
-        }
-        return null;
     }
 }
