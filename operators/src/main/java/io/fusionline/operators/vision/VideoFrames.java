@@ -14,11 +14,7 @@ public final class VideoFrames {
 
     /** The frame's payload as an image; an {@code UNKNOWN} format is sniffed from the bytes. */
     public static EncodedImage image(VideoFrame frame) {
-        ByteBuffer payload = frame.getPayload();
-        byte[] bytes = new byte[payload == null ? 0 : payload.remaining()];
-        if (payload != null) {
-            payload.duplicate().get(bytes);
-        }
+        byte[] bytes = bytes(frame.getPayload());
         ImageCodec codec =
                 switch (frame.getFormat()) {
                     case JPEG -> ImageCodec.JPEG;
@@ -27,6 +23,25 @@ public final class VideoFrames {
                     case UNKNOWN -> null;
                 };
         return new EncodedImage(bytes, codec, frame.getWidth(), frame.getHeight());
+    }
+
+    /**
+     * The payload's bytes: the backing array itself when the buffer covers all of it (as Avro's
+     * decoder produces), so a frame is not copied once per stage; a copy otherwise. Read only.
+     */
+    static byte[] bytes(ByteBuffer payload) {
+        if (payload == null) {
+            return new byte[0];
+        }
+        if (payload.hasArray()
+                && payload.arrayOffset() == 0
+                && payload.position() == 0
+                && payload.remaining() == payload.array().length) {
+            return payload.array();
+        }
+        byte[] copy = new byte[payload.remaining()];
+        payload.duplicate().get(copy);
+        return copy;
     }
 
     /** The frame's region of interest, or null. */
