@@ -35,16 +35,7 @@ class SimulatorITCase {
 
     @Test
     void shouldPublishExactlyTheConfiguredWorldWithItsGroundTruth() throws Exception {
-        Configuration conf = TestJobs.jobConf(KAFKA.bootstrapServers(), "sim");
-        conf.set(FusionlineJobOptions.FRAMES_TOPIC, "sim-frames");
-        conf.set(FusionlineJobOptions.AUDIO_TOPIC, "sim-audio");
-        conf.set(FusionlineJobOptions.GROUND_TRUTH_TOPIC, "sim-truth");
-        KAFKA.createTopics(
-                2,
-                "sim-frames",
-                "sim-audio",
-                "sim-truth",
-                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC));
+        Configuration conf = topics("sim");
         AtomicLong reported = new AtomicLong();
 
         try (WorldSimulator simulator = new WorldSimulator(conf)) {
@@ -122,16 +113,7 @@ class SimulatorITCase {
 
     @Test
     void shouldPublishTheFraudWorldWithItsGroundTruth() throws Exception {
-        Configuration conf = TestJobs.jobConf(KAFKA.bootstrapServers(), "simf");
-        conf.set(FusionlineJobOptions.FRAMES_TOPIC, "simf-frames");
-        conf.set(FusionlineJobOptions.AUDIO_TOPIC, "simf-audio");
-        conf.set(FusionlineJobOptions.GROUND_TRUTH_TOPIC, "simf-truth");
-        KAFKA.createTopics(
-                2,
-                "simf-frames",
-                "simf-audio",
-                "simf-truth",
-                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC));
+        Configuration conf = topics("simf");
 
         try (WorldSimulator simulator = new WorldSimulator(conf)) {
             simulator.run(new FraudWorld(3, 1000, 9), 60, 0, START, true, n -> {});
@@ -178,5 +160,20 @@ class SimulatorITCase {
                 .hasSize((int) expected.stream().filter(c -> c.document() != null).count());
         assertThat(calls.size() > 0)
                 .isEqualTo(expected.stream().anyMatch(c -> c.callRemark() != null));
+    }
+
+    /** A job configuration whose simulator topics are named {@code <prefix>-...}, created. */
+    private static Configuration topics(String prefix) {
+        Configuration conf = TestJobs.jobConf(KAFKA.bootstrapServers(), prefix);
+        conf.set(FusionlineJobOptions.FRAMES_TOPIC, prefix + "-frames");
+        conf.set(FusionlineJobOptions.AUDIO_TOPIC, prefix + "-audio");
+        conf.set(FusionlineJobOptions.GROUND_TRUTH_TOPIC, prefix + "-truth");
+        KAFKA.createTopics(
+                2,
+                prefix + "-frames",
+                prefix + "-audio",
+                prefix + "-truth",
+                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC));
+        return conf;
     }
 }

@@ -62,7 +62,10 @@ public final class WorldSimulator implements AutoCloseable {
 
     private static final int CHUNK_MS = 250;
 
-    private final Configuration conf;
+    private final String framesTopic;
+    private final String textTopic;
+    private final String audioTopic;
+    private final String truthTopic;
     private final KafkaProducer<byte[], byte[]> producer;
     private final WireFormat format;
     private final RecordCodec<VideoFrame> frames;
@@ -78,7 +81,10 @@ public final class WorldSimulator implements AutoCloseable {
      * @param conf topics, wire format and {@code fusionline.kafka.bootstrap-servers}
      */
     public WorldSimulator(Configuration conf) {
-        this.conf = conf;
+        this.framesTopic = conf.get(FusionlineJobOptions.FRAMES_TOPIC);
+        this.textTopic = conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
+        this.audioTopic = conf.get(FusionlineJobOptions.AUDIO_TOPIC);
+        this.truthTopic = conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC);
         this.format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
         this.producer =
                 InputProducers.create(
@@ -111,21 +117,12 @@ public final class WorldSimulator implements AutoCloseable {
                     InspectionItem item = world.next();
                     Instant time = start.plusMillis(item.offsetMillis());
                     byte[] key = item.lineId().getBytes(StandardCharsets.UTF_8);
-                    send(
-                            conf.get(FusionlineJobOptions.FRAMES_TOPIC),
-                            key,
-                            frames.encode(frame(item, time)));
-                    send(
-                            conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
-                            key,
-                            texts.encode(log(item, time)));
+                    send(framesTopic, key, frames.encode(frame(item, time)));
+                    send(textTopic, key, texts.encode(log(item, time)));
                     if (speak && item.voiceNote() != null) {
                         speak(item.lineId(), item.voiceNote(), time);
                     }
-                    send(
-                            conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC),
-                            key,
-                            truths.encode(truth(item, time)));
+                    send(truthTopic, key, truths.encode(truth(item, time)));
                 });
     }
 
@@ -153,24 +150,15 @@ public final class WorldSimulator implements AutoCloseable {
                     FraudCase c = world.next();
                     Instant time = start.plusMillis(c.offsetMillis());
                     byte[] key = c.accountId().getBytes(StandardCharsets.UTF_8);
-                    send(
-                            conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
-                            key,
-                            texts.encode(payment(c, time)));
+                    send(textTopic, key, texts.encode(payment(c, time)));
                     if (speak && c.callRemark() != null) {
                         speak(c.accountId(), c.callRemark(), time);
                     }
                     if (c.document() != null) {
                         long sequence = documents.merge(c.accountId(), 1L, Long::sum) - 1;
-                        send(
-                                conf.get(FusionlineJobOptions.FRAMES_TOPIC),
-                                key,
-                                frames.encode(document(c, sequence, time)));
+                        send(framesTopic, key, frames.encode(document(c, sequence, time)));
                     }
-                    send(
-                            conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC),
-                            key,
-                            truths.encode(truth(c, time)));
+                    send(truthTopic, key, truths.encode(truth(c, time)));
                 });
     }
 
@@ -283,7 +271,7 @@ public final class WorldSimulator implements AutoCloseable {
                             samples,
                             from,
                             Math.min(samples.length, from + chunk));
-            send(conf.get(FusionlineJobOptions.AUDIO_TOPIC), key, audioCodec.encode(audio));
+            send(audioTopic, key, audioCodec.encode(audio));
         }
         audioClock.put(source, begin + (long) chunks * CHUNK_MS);
     }
