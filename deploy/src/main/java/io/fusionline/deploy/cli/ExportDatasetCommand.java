@@ -1,5 +1,9 @@
 package io.fusionline.deploy.cli;
 
+import io.fusionline.multimodal.text.TextEncoder;
+import io.fusionline.multimodal.vision.FramePreprocessor;
+import io.fusionline.multimodal.vision.ImageInputSpec;
+import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.multimodal.world.DatasetExporter;
 import io.fusionline.multimodal.world.SpeechTranscriber;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
@@ -26,11 +30,41 @@ final class ExportDatasetCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    /** What to export: a world, or ID cards for the document encoder. */
+    enum Dataset {
+        inspection,
+        fraud,
+        documents
+    }
+
     @Option(
             names = "--profile",
             defaultValue = "inspection",
-            description = "World: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    SimulateCommand.Profile profile;
+            description =
+                    "World: ${COMPLETION-CANDIDATES} (documents: balanced genuine and forged ID "
+                            + "cards for the document encoder; default: ${DEFAULT-VALUE}).")
+    Dataset profile;
+
+    @Option(
+            names = "--vision-input",
+            description =
+                    "Vision model input WIDTHxHEIGHT: also write the pixels the vision stage feeds "
+                            + "the model (pixels.u8 / documents.u8); default 128x128 for parts, "
+                            + "256x160 for cards.")
+    String visionInput;
+
+    @Option(
+            names = "--no-text",
+            description = "Leave out the text encoder's token vectors (tokens.f16).")
+    boolean noText;
+
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "32",
+            description =
+                    "Tokens per text in tokens.f16, [CLS] and [SEP] included (default: "
+                            + "${DEFAULT-VALUE}).")
+    int maxTokens;
 
     @Option(
             names = "--out",
@@ -68,6 +102,31 @@ final class ExportDatasetCommand implements Callable<Integer> {
                     "Leave transcripts out (faster; the speech stage's errors are then missing).")
     boolean noAsr;
 
+    private static ImageInputSpec stretched(int[] size) {
+        return ImageInputSpec.stretchedRgb(size[0], size[1]);
+    }
+
+    /** The vision input size: the option, or the default for the profile. */
+    static int[] visionInput(CommandSpec spec, String option, Dataset profile) {
+        String value =
+                option != null ? option : profile == Dataset.inspection ? "128x128" : "256x160";
+        String[] parts = value.toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            if (parts.length == 2) {
+                int w = Integer.parseInt(parts[0].trim());
+                int h = Integer.parseInt(parts[1].trim());
+                if (w >= 16 && h >= 16 && w <= 1024 && h <= 1024) {
+                    return new int[] {w, h};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "--vision-input must be WIDTHxHEIGHT, 16..1024 each, got " + value);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (count < 1 || sources < 1 || imageSize < 96 || imageSize > 1024) {
@@ -83,21 +142,40 @@ final class ExportDatasetCommand implements Callable<Integer> {
                 }
             }
         }
+        if (maxTokens < 2 || maxTokens > 128) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--max-tokens must be 2..128, got " + maxTokens);
+        }
+        FramePreprocessor vision =
+                new FramePreprocessor(
+                        stretched(visionInput(spec, visionInput, profile)), ImageLimits.DEFAULT);
         DatasetExporter.Result result;
-        try (SpeechTranscriber asr = noAsr ? null : new SpeechTranscriber()) {
-            result =
-                    switch (profile) {
-                        case inspection ->
-                                DatasetExporter.inspection(
-                                        new InspectionWorld(sources, 2000, imageSize, seed),
-                                        seed,
-                                        count,
-                                        out,
-                                        asr);
-                        case fraud ->
-                                DatasetExporter.fraud(
-                                        new FraudWorld(sources, 2000, seed), seed, count, out, asr);
-                    };
+        if (profile == Dataset.documents) {
+            result = DatasetExporter.documents(seed, count, out, vision);
+        } else {
+            try (SpeechTranscriber asr = noAsr ? null : new SpeechTranscriber();
+                    TextEncoder text = noText ? null : TextEncoder.open(1, maxTokens)) {
+                DatasetExporter.Inputs inputs =
+                        new DatasetExporter.Inputs(asr, text, maxTokens, vision);
+                result =
+                        switch (profile) {
+                            case inspection ->
+                                    DatasetExporter.inspection(
+                                            new InspectionWorld(sources, 2000, imageSize, seed),
+                                            seed,
+                                            count,
+                                            out,
+                                            inputs);
+                            case fraud ->
+                                    DatasetExporter.fraud(
+                                            new FraudWorld(sources, 2000, seed),
+                                            seed,
+                                            count,
+                                            out,
+                                            inputs);
+                            case documents -> throw new IllegalStateException();
+                        };
+            }
         }
         System.out.printf(
                 "wrote %d %s items to %s (train %d, validation %d, test %d), sha256 %s%n",

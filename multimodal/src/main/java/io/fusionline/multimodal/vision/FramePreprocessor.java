@@ -48,12 +48,30 @@ public final class FramePreprocessor {
      */
     public void toTensor(EncodedImage image, Crop crop, float[] out, int offset)
             throws ImageFormatException {
+        try (Mat sized = sized(image, crop)) {
+            writeTensor(sized, out, offset);
+        }
+    }
+
+    /**
+     * The same image as {@link #toTensor} sees it, before normalization: {@code width × height × 3}
+     * bytes, B, G, R per pixel, row by row. The training kit trains on these, so its tensors and
+     * the job's are the same to the last bit.
+     */
+    public byte[] toPixels(EncodedImage image, Crop crop) throws ImageFormatException {
+        try (Mat sized = sized(image, crop)) {
+            byte[] pixels = new byte[spec.width() * spec.height() * 3];
+            sized.data().get(pixels);
+            return pixels;
+        }
+    }
+
+    private Mat sized(EncodedImage image, Crop crop) throws ImageFormatException {
         ImageHeader header = ImageDecoder.check(image, limits);
         int reduction = crop == null && header.codec() == ImageCodec.JPEG ? reduction(header) : 1;
         try (Mat decoded = ImageDecoder.decodeChecked(image, header, reduction);
-                Mat source = crop == null ? null : ImageDecoder.view(decoded, crop);
-                Mat sized = fit(source == null ? decoded : source)) {
-            writeTensor(sized, out, offset);
+                Mat source = crop == null ? null : ImageDecoder.view(decoded, crop)) {
+            return fit(source == null ? decoded : source);
         }
     }
 

@@ -45,6 +45,23 @@ public record ImageInputSpec(
         std = std.clone();
     }
 
+    /**
+     * The built-in encoders' input: NCHW, RGB, stretched to {@code width × height}, ImageNet mean
+     * and standard deviation on {@code pixel / 255}.
+     */
+    public static ImageInputSpec stretchedRgb(int width, int height) {
+        return new ImageInputSpec(
+                width,
+                height,
+                TensorLayout.NCHW,
+                ChannelOrder.RGB,
+                ResizeMode.STRETCH,
+                255f,
+                new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f},
+                0);
+    }
+
     /** Floats in one image's tensor: {@code 3 * width * height}. */
     public int tensorSize() {
         return 3 * width * height;

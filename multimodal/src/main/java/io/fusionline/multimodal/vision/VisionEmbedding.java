@@ -8,5 +8,14 @@ package io.fusionline.multimodal.vision;
  *     cross-modal attention
  * @param patches number of patch tokens
  * @param dim embedding width
+ * @param logits the encoder's own class scores (see {@link VisionModelDescriptor#labels()}), or
+ *     null when the model has none
  */
-public record VisionEmbedding(float[] pooled, float[] patchTokens, int patches, int dim) {}
+public record VisionEmbedding(
+        float[] pooled, float[] patchTokens, int patches, int dim, float[] logits) {
+
+    /** An embedding without class scores. */
+    public VisionEmbedding(float[] pooled, float[] patchTokens, int patches, int dim) {
+        this(pooled, patchTokens, patches, dim, null);
+    }
+}

@@ -46,6 +46,7 @@ public final class VisionEncoder implements AutoCloseable {
     private final OrtSession session;
     private final int maxBatch;
     private final int dim;
+    private final Set<String> outputs;
 
     /**
      * Native-order direct input buffer, reused for every call: ONNX Runtime reads a direct buffer
@@ -64,6 +65,13 @@ public final class VisionEncoder implements AutoCloseable {
         this.session = lease.get();
         this.maxBatch = maxBatch;
         this.dim = dim;
+        this.outputs =
+                descriptor.logitsOutput() == null
+                        ? Set.of(descriptor.pooledOutput(), descriptor.patchTokensOutput())
+                        : Set.of(
+                                descriptor.pooledOutput(),
+                                descriptor.patchTokensOutput(),
+                                descriptor.logitsOutput());
     }
 
     /**
@@ -155,12 +163,13 @@ public final class VisionEncoder implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, descriptor.input().shape(n));
                 OrtSession.Result result =
-                        session.run(
-                                Map.of(descriptor.inputName(), input),
-                                Set.of(
-                                        descriptor.pooledOutput(),
-                                        descriptor.patchTokensOutput()))) {
+                        session.run(Map.of(descriptor.inputName(), input), outputs)) {
             float[] pooled = floats(result, descriptor.pooledOutput());
+            float[] logits =
+                    descriptor.logitsOutput() == null
+                            ? null
+                            : floats(result, descriptor.logitsOutput());
+            int classes = logits == null ? 0 : logits.length / n;
             OnnxTensor tokensTensor = tensor(result, descriptor.patchTokensOutput());
             long[] tokenShape = tokensTensor.getInfo().getShape();
             float[] tokens = tokensTensor.getFloatBuffer().array();
@@ -172,7 +181,11 @@ public final class VisionEncoder implements AutoCloseable {
                                 Arrays.copyOfRange(pooled, i * dim, (i + 1) * dim),
                                 Arrays.copyOfRange(tokens, i * perImage, (i + 1) * perImage),
                                 patches,
-                                dim));
+                                dim,
+                                logits == null
+                                        ? null
+                                        : Arrays.copyOfRange(
+                                                logits, i * classes, (i + 1) * classes)));
             }
         } catch (OrtException e) {
             throw new IllegalStateException(
@@ -250,7 +263,12 @@ public final class VisionEncoder implements AutoCloseable {
                                     + spec.height());
                 }
             }
-            for (String name : List.of(d.pooledOutput(), d.patchTokensOutput())) {
+            List<String> required =
+                    new ArrayList<>(List.of(d.pooledOutput(), d.patchTokensOutput()));
+            if (d.logitsOutput() != null) {
+                required.add(d.logitsOutput());
+            }
+            for (String name : required) {
                 if (!outputs.containsKey(name)) {
                     throw new ModelDescriptorException(
                             where

@@ -22,14 +22,17 @@ import java.util.Locale;
  *   "input": {"name": "pixels", "width": 64, "height": 64, "layout": "NCHW", "channels": "RGB",
  *             "resize": "LETTERBOX", "scale": 255, "mean": [0.485, 0.456, 0.406],
  *             "std": [0.229, 0.224, 0.225], "pad": 114},
- *   "outputs": {"pooled": "pooled", "patchTokens": "patch_tokens"}
+ *   "outputs": {"pooled": "pooled", "patchTokens": "patch_tokens", "logits": "logits"},
+ *   "labels": ["ok", "scratch"]
  * }
  * }</pre>
  *
  * {@code model} is relative to the descriptor's folder. {@code layout} (default NCHW), {@code
  * channels} (RGB), {@code resize} (LETTERBOX), {@code scale} (255) and {@code pad} (114) are
- * optional. Every problem is reported as a {@link ModelDescriptorException} with one line naming
- * the file and the field.
+ * optional. So are {@code outputs.logits}, the encoder's own class scores {@code [batch, C]} (the
+ * built-in encoders have them; the job uses them to decide without fusion when vision alone is
+ * decisive), and {@code labels}, the names of those classes. Every problem is reported as a {@link
+ * ModelDescriptorException} with one line naming the file and the field.
  */
 public record VisionModelDescriptor(
         String id,
@@ -38,7 +41,25 @@ public record VisionModelDescriptor(
         String inputName,
         ImageInputSpec input,
         String pooledOutput,
-        String patchTokensOutput) {
+        String patchTokensOutput,
+        String logitsOutput,
+        java.util.List<String> labels) {
+
+    public VisionModelDescriptor {
+        labels = labels == null ? java.util.List.of() : java.util.List.copyOf(labels);
+    }
+
+    /** A descriptor without class scores. */
+    public VisionModelDescriptor(
+            String id,
+            String version,
+            Path model,
+            String inputName,
+            ImageInputSpec input,
+            String pooledOutput,
+            String patchTokensOutput) {
+        this(id, version, model, inputName, input, pooledOutput, patchTokensOutput, null, null);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,7 +115,21 @@ public record VisionModelDescriptor(
                 in.text("name"),
                 spec,
                 out.text("pooled"),
-                out.text("patchTokens"));
+                out.text("patchTokens"),
+                out.node().hasNonNull("logits") ? out.text("logits") : null,
+                labels(where, root.get("labels")));
+    }
+
+    private static java.util.List<String> labels(String where, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return java.util.List.of();
+        }
+        if (!node.isArray()) {
+            throw new ModelDescriptorException(where + ": field \"labels\" must be an array");
+        }
+        java.util.List<String> labels = new java.util.ArrayList<>();
+        node.forEach(n -> labels.add(n.asText()));
+        return labels;
     }
 
     /** Writes this descriptor as JSON to {@code file}, the model path relative to its folder. */
@@ -118,7 +153,16 @@ public record VisionModelDescriptor(
             mean.add(input.mean()[c]);
             std.add(input.std()[c]);
         }
-        root.putObject("outputs").put("pooled", pooledOutput).put("patchTokens", patchTokensOutput);
+        ObjectNode outputs =
+                root.putObject("outputs")
+                        .put("pooled", pooledOutput)
+                        .put("patchTokens", patchTokensOutput);
+        if (logitsOutput != null) {
+            outputs.put("logits", logitsOutput);
+        }
+        if (!labels.isEmpty()) {
+            labels.forEach(root.putArray("labels")::add);
+        }
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 

@@ -1,21 +1,31 @@
 package io.fusionline.multimodal.world;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fusionline.multimodal.Float16;
+import io.fusionline.multimodal.text.TextEmbedding;
+import io.fusionline.multimodal.text.TextEncoder;
 import io.fusionline.multimodal.vision.EncodedImage;
+import io.fusionline.multimodal.vision.FramePreprocessor;
 import io.fusionline.multimodal.vision.ImageDecoder;
+import io.fusionline.multimodal.vision.ImageEncoder;
+import io.fusionline.multimodal.vision.ImageInputSpec;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.multimodal.world.fraud.FraudCase;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionItem;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +41,12 @@ class DatasetExporterTest {
         DatasetExporter.Result result;
         try (SpeechTranscriber asr = new SpeechTranscriber()) {
             result =
-                    DatasetExporter.inspection(new InspectionWorld(2, 500, 96, 3), 3, 20, tmp, asr);
+                    DatasetExporter.inspection(
+                            new InspectionWorld(2, 500, 96, 3),
+                            3,
+                            20,
+                            tmp,
+                            DatasetExporter.Inputs.speech(asr));
         }
         InspectionWorld world = new InspectionWorld(2, 500, 96, 3);
         List<String> lines = Files.readAllLines(tmp.resolve("items.jsonl"));
@@ -83,7 +98,8 @@ class DatasetExporterTest {
 
     @Test
     void shouldRoundTripTheFraudWorld() throws Exception {
-        DatasetExporter.fraud(new FraudWorld(4, 1000, 8), 8, 60, tmp, null);
+        DatasetExporter.fraud(
+                new FraudWorld(4, 1000, 8), 8, 60, tmp, DatasetExporter.Inputs.speech(null));
         FraudWorld world = new FraudWorld(4, 1000, 8);
         List<String> lines = Files.readAllLines(tmp.resolve("items.jsonl"));
 
@@ -111,5 +127,69 @@ class DatasetExporterTest {
             mat.data().get(out);
             return out;
         }
+    }
+
+    @Test
+    void shouldExportWhatThePipelineStagesSee() throws Exception {
+        FramePreprocessor vision =
+                new FramePreprocessor(ImageInputSpec.stretchedRgb(64, 64), ImageLimits.DEFAULT);
+        try (TextEncoder text = TextEncoder.open(1, 16)) {
+            DatasetExporter.inspection(
+                    new InspectionWorld(2, 500, 96, 4),
+                    4,
+                    10,
+                    tmp,
+                    new DatasetExporter.Inputs(null, text, 16, vision));
+            InspectionItem first = new InspectionWorld(2, 500, 96, 4).next();
+            JsonNode o = JSON.readTree(Files.readAllLines(tmp.resolve("items.jsonl")).get(0));
+
+            byte[] pixels = Files.readAllBytes(tmp.resolve("pixels.u8"));
+            assertThat(pixels).hasSize(10 * 64 * 64 * 3);
+            byte[] jpeg;
+            try (Mat mat = new Mat(96, 96, opencv_core.CV_8UC3)) {
+                mat.data().put(first.image().bgr());
+                jpeg = ImageEncoder.jpeg(mat, DatasetExporter.PUBLISHED_JPEG_QUALITY);
+            }
+            assertThat(java.util.Arrays.copyOf(pixels, 64 * 64 * 3))
+                    .isEqualTo(vision.toPixels(EncodedImage.of(jpeg), null));
+            assertThat(Files.size(tmp.resolve("masks.u8"))).isEqualTo(10 * 64 * 64);
+
+            JsonNode ref = o.get("logTokens");
+            TextEmbedding log = text.encode(first.log().text());
+            assertThat(ref.get("length").asInt()).isEqualTo(Math.min(16, log.length()));
+            ByteBuffer tokens =
+                    ByteBuffer.wrap(Files.readAllBytes(tmp.resolve("tokens.f16")))
+                            .order(ByteOrder.LITTLE_ENDIAN);
+            int base = ref.get("row").asInt() * 16 * TextEncoder.DIM * 2;
+            for (int i = 0; i < 50; i++) {
+                assertThat(Float16.toFloat(tokens.getShort(base + 2 * i)))
+                        .isCloseTo(
+                                log.tokenVectors()[i],
+                                within(Math.abs(log.tokenVectors()[i]) / 1000 + 1e-4f));
+            }
+            JsonNode files = JSON.readTree(tmp.resolve("manifest.json").toFile()).get("files");
+            assertThat(files.get("tokens.f16").asText())
+                    .isEqualTo(
+                            HexFormat.of()
+                                    .formatHex(
+                                            MessageDigest.getInstance("SHA-256")
+                                                    .digest(
+                                                            Files.readAllBytes(
+                                                                    tmp.resolve("tokens.f16")))));
+        }
+    }
+
+    @Test
+    void shouldExportBalancedDocuments() throws Exception {
+        FramePreprocessor vision =
+                new FramePreprocessor(ImageInputSpec.stretchedRgb(96, 60), ImageLimits.DEFAULT);
+        DatasetExporter.documents(3, 80, tmp, vision);
+        List<String> lines = Files.readAllLines(tmp.resolve("items.jsonl"));
+        long genuine = lines.stream().filter(l -> l.contains("\"tampering\":\"none\"")).count();
+        assertThat(genuine).isBetween(25L, 55L);
+        for (String kind : List.of("altered_digits", "mismatched_font", "swapped_photo")) {
+            assertThat(lines).anyMatch(l -> l.contains("\"" + kind + "\""));
+        }
+        assertThat(Files.size(tmp.resolve("documents.u8"))).isEqualTo(80L * 96 * 60 * 3);
     }
 }

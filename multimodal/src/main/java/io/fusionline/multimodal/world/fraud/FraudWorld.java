@@ -104,10 +104,7 @@ public final class FraudWorld {
         this.burstLeft = new int[accounts];
         this.holders = new String[accounts];
         for (int i = 0; i < accounts; i++) {
-            holders[i] =
-                    GIVEN[random.nextInt(GIVEN.length)]
-                            + " "
-                            + FAMILY[random.nextInt(FAMILY.length)];
+            holders[i] = randomHolder(random);
         }
     }
 
@@ -173,6 +170,23 @@ public final class FraudWorld {
             Tampering[] kinds = Tampering.values();
             tampering = kinds[1 + random.nextInt(kinds.length - 1)];
         }
+        return document(cards, holders[account], tampering, random);
+    }
+
+    /**
+     * A random holder name, drawn as the world draws its account holders (for document datasets
+     * that need cards without payments).
+     */
+    public static String randomHolder(Random random) {
+        return GIVEN[random.nextInt(GIVEN.length)] + " " + FAMILY[random.nextInt(FAMILY.length)];
+    }
+
+    /**
+     * Renders an ID card for {@code holder} with a random number and dates, drawn as the world's
+     * cards are; {@code tampering} leaves its trace.
+     */
+    public static IdDocument document(
+            IdCardRenderer cards, String holder, Tampering tampering, Random random) {
         String number = String.format("X%07d", random.nextInt(10_000_000));
         String born =
                 String.format(
@@ -182,8 +196,8 @@ public final class FraudWorld {
                 String.format(
                         "%02d.%02d.%d",
                         1 + random.nextInt(28), 1 + random.nextInt(12), 2027 + random.nextInt(8));
-        byte[] png = cards.render(holders[account], number, born, expires, tampering, random);
-        return new IdDocument(png, holders[account], number, tampering);
+        byte[] png = cards.render(holder, number, born, expires, tampering, random);
+        return new IdDocument(png, holder, number, tampering);
     }
 
     private int poisson(double mean) {

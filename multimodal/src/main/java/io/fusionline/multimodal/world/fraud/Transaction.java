@@ -20,16 +20,18 @@ public record Transaction(
         int velocity10m) {
 
     /**
-     * The event text, e.g. {@code amount 1890.00 EUR merchant electronics country BR device new}.
+     * The event as table-to-sequence text, e.g. {@code amount 1890.00 EUR; merchant electronics;
+     * country BR; device new; 5 payments in 10 min}.
      */
     public String text() {
         return String.format(
                 Locale.ROOT,
-                "amount %.2f EUR merchant %s country %s device %s",
+                "amount %.2f EUR; merchant %s; country %s; device %s; %d payments in 10 min",
                 amount,
-                merchantCategory,
+                merchantCategory.replace('_', ' '),
                 country,
-                newDevice ? "new" : "known");
+                newDevice ? "new" : "known",
+                velocity10m);
     }
 
     /** String attributes of the event. */
