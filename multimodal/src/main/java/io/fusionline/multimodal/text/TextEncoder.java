@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.fusionline.multimodal.BundledModelFolder;
 import io.fusionline.multimodal.JvmShared;
-import io.fusionline.multimodal.ModelLoadException;
+import io.fusionline.multimodal.onnx.OrtSessions;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,21 +175,10 @@ public final class TextEncoder implements AutoCloseable {
         Path dir = BundledModelFolder.extract(BUNDLED_ID, "text encoder");
         WordPieceTokenizer tokenizer =
                 WordPieceTokenizer.load(dir.resolve("all-minilm-l6-v2-q-tokenizer.json"));
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(intraOpThreads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            OrtSession session =
-                    OrtEnvironment.getEnvironment()
-                            .createSession(
-                                    dir.resolve("all-minilm-l6-v2-q.onnx").toString(), options);
-            return new Loaded(tokenizer, session);
-        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-            throw new ModelLoadException(
-                    "ONNX Runtime cannot load the text encoder in " + dir + ": " + e.getMessage(),
-                    e);
-        }
+        OrtSession session =
+                OrtSessions.open(
+                        dir.resolve("all-minilm-l6-v2-q.onnx"), intraOpThreads, "text encoder");
+        return new Loaded(tokenizer, session);
     }
 
     @Override

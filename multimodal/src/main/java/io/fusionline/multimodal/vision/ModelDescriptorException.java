@@ -1,5 +1,11 @@
 package io.fusionline.multimodal.vision;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * A model descriptor that cannot be used, or a model that does not match its descriptor. The
  * message is one line naming the file and what is wrong; a job fails at start-up with it.
@@ -13,5 +19,36 @@ public final class ModelDescriptorException extends RuntimeException {
 
     public ModelDescriptorException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /**
+     * Reads a descriptor file that must hold a JSON object; a missing file or bad JSON is a
+     * one-line exception starting with {@code where}.
+     */
+    public static JsonNode readObject(Path file, String where) {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelDescriptorException(where + " does not exist");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            String detail =
+                    e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+            throw new ModelDescriptorException(where + " is not valid JSON: " + detail);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelDescriptorException(where + " must hold a JSON object");
+        }
+        return root;
+    }
+
+    /** The model file {@code relative} to the descriptor's folder, which must exist. */
+    public static Path modelFile(Path descriptor, String relative, String where) {
+        Path model = descriptor.toAbsolutePath().getParent().resolve(relative);
+        if (!Files.isRegularFile(model)) {
+            throw new ModelDescriptorException(where + ": model file " + model + " does not exist");
+        }
+        return model;
     }
 }

@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.fusionline.multimodal.JvmShared;
-import io.fusionline.multimodal.ModelLoadException;
+import io.fusionline.multimodal.onnx.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -205,20 +205,7 @@ public final class VisionEncoder implements AutoCloseable {
     }
 
     private static OrtSession load(SessionKey key) {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(key.intraOpThreads());
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return OrtEnvironment.getEnvironment().createSession(key.model().toString(), options);
-        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-            String detail =
-                    e.getMessage() == null
-                            ? e.toString()
-                            : e.getMessage().lines().findFirst().orElse("");
-            throw new ModelLoadException(
-                    "ONNX Runtime cannot load the vision model " + key.model() + ": " + detail, e);
-        }
+        return OrtSessions.open(key.model(), key.intraOpThreads(), "vision model");
     }
 
     /** Returns {max batch, D}. */

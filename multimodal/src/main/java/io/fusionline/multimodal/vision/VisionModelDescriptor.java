@@ -71,25 +71,9 @@ public record VisionModelDescriptor(
     /** Reads and checks a descriptor file (not the model; {@link VisionEncoder} checks that). */
     public static VisionModelDescriptor load(Path file) {
         String where = "vision model descriptor " + file;
-        if (!Files.isRegularFile(file)) {
-            throw new ModelDescriptorException(where + " does not exist");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            String detail =
-                    e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw new ModelDescriptorException(where + " is not valid JSON: " + detail);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ModelDescriptorException(where + " must hold a JSON object");
-        }
+        JsonNode root = ModelDescriptorException.readObject(file, where);
         Fields f = new Fields(where, root);
-        Path model = file.toAbsolutePath().getParent().resolve(f.text("model"));
-        if (!Files.isRegularFile(model)) {
-            throw new ModelDescriptorException(where + ": model file " + model + " does not exist");
-        }
+        Path model = ModelDescriptorException.modelFile(file, f.text("model"), where);
         Fields in = f.object("input");
         Fields out = f.object("outputs");
         ImageInputSpec spec;
