@@ -58,8 +58,10 @@ public final class PartRenderer {
     /**
      * Renders one part showing {@code defect}, all randomness drawn from {@code seed}.
      *
-     * @param severity 0.1 (faint: a short low-contrast scratch, a shallow dent, a light stain, a
-     *     short hairline crack) to 1 (plain to see); a missing hole is missing at any severity
+     * @param severity 0.1 (faint: a short scratch a few grey levels off the metal, a barely shaded
+     *     dent, a faint tint, a short hairline crack; below about 0.3 hard to tell from the
+     *     brushing) to 1 (plain to see); contrast grows with its square. A missing hole is missing
+     *     at any severity
      */
     public PartImage render(Defect defect, double severity, long seed) {
         if (!(severity >= 0.1 && severity <= 1)) {
@@ -145,6 +147,15 @@ public final class PartRenderer {
         }
     }
 
+    /**
+     * How much of a defect shows at {@code severity}: its square, so faint defects fade into the
+     * brushing and the sensor noise (severity 0.3 shows at 9 %, a scratch 7.5 grey levels off the
+     * metal), while severe ones are plain.
+     */
+    static double visibility(double severity) {
+        return severity * severity;
+    }
+
     private void scratch(
             Mat image, Mat mask, int margin, int metal, double u, double sev, Random random) {
         double length = (15 + (10 + random.nextInt(65)) * sev) * u;
@@ -152,7 +163,7 @@ public final class PartRenderer {
         int[] a = inside(margin, (int) (length / 2) + (int) (6 * u), random);
         int dx = (int) Math.round(Math.cos(angle) * length / 2);
         int dy = (int) Math.round(Math.sin(angle) * length / 2);
-        int contrast = (int) Math.round(12 + 45 * sev);
+        int contrast = (int) Math.round(3 + 50 * visibility(sev));
         int value = random.nextBoolean() ? clamp(metal + contrast) : clamp(metal - contrast);
         int thickness = Math.max(1, (int) Math.round((1 + random.nextInt(2)) * u));
         try (Point p = new Point(a[0] - dx, a[1] - dy);
@@ -188,8 +199,8 @@ public final class PartRenderer {
                     }
                     // a bowl: the side facing the light is lit, the far side in shadow
                     double shade =
-                            ((x - c[0]) * lx + (y - c[1]) * ly) / r * (8 + 37 * sev)
-                                    - (4 + 16 * sev);
+                            ((x - c[0]) * lx + (y - c[1]) * ly) / r * (2 + 43 * visibility(sev))
+                                    - (1 + 19 * visibility(sev));
                     int at = (y * size + x) * 3;
                     for (int k = 0; k < 3; k++) {
                         px[at + k] = (byte) clamp((px[at + k] & 0xff) + (int) shade);
@@ -222,7 +233,7 @@ public final class PartRenderer {
             int[] colour = {
                 30 + random.nextInt(20), 60 + random.nextInt(25), 95 + random.nextInt(30)
             };
-            double alpha = (0.12 + 0.45 * sev) + random.nextDouble() * 0.15;
+            double alpha = 0.02 + 0.55 * visibility(sev) + random.nextDouble() * 0.05;
             for (int i = 0; i < inside.length; i++) {
                 if (inside[i] != 0) {
                     for (int k = 0; k < 3; k++) {
@@ -238,7 +249,7 @@ public final class PartRenderer {
     private void crack(
             Mat image, Mat mask, int margin, int metal, double u, double sev, Random random) {
         int steps = 3 + (int) Math.round((3 + random.nextInt(6)) * sev);
-        int value = clamp(metal - (int) Math.round(35 + 100 * sev));
+        int value = clamp(metal - (int) Math.round(4 + 131 * visibility(sev)));
         double stepLength = 6 * u;
         int[] start = inside(margin, (int) (steps * stepLength / 2), random);
         walk(
