@@ -23,8 +23,9 @@ import java.util.Random;
  *       bands. Which defect follows the state: wear favours scratch and crack, heat favours stain,
  *       vibration favours dent and crack; missing features are independent of the state. So the log
  *       raises or lowers the odds of each class but never decides it.
- *   <li><b>Vision sees most defects, some faintly.</b> Severity is uniform in 0.1..1; below about
- *       0.3 a scratch, dent, stain or crack is hard to see, and faint dents and stains look alike.
+ *   <li><b>Vision sees most defects, some barely or not at all.</b> Severity is uniform in 0.1..1
+ *       and contrast grows with its square; below about 0.3 a scratch, dent, stain or crack is lost
+ *       in the brushing and the noise, and faint dents and stains look alike.
  *   <li><b>The operator talks sometimes and is sometimes wrong.</b> A note comes with 40 % of
  *       defective parts and 15 % of good ones. For a defective part it names the true defect with
  *       chance 0.7, another defect with 0.15, and says the part looks fine with 0.15; for a good
