@@ -14,7 +14,8 @@ ONNX interface (batch B, P patches, M text modalities of T tokens, F numeric fea
           (numeric counts as present when language_mask[:,0,0] is 1)
   outputs probabilities [B,C], alpha [B,1+M] (vision first), vision_attention [B,P] (how much the
           language queries attended to each patch), language_attention [B,M,T] (how much the
-          patches attended to each word piece)
+          patches attended to each word piece); the entries of masked patches and word pieces
+          carry no meaning (a fully masked row attends uniformly), and the job's wrapper zeroes them
 """
 import math
 import time

@@ -159,16 +159,25 @@ public final class FusionModel implements AutoCloseable {
             int c = probs.length / b;
             List<FusionOutput> out = new ArrayList<>(b);
             for (int i = 0; i < b; i++) {
+                // the graph's evidence for masked keys is meaningless (a fully masked row
+                // attends uniformly); zero it, so evidence only names what the window had
                 float[][] words = new float[m][];
                 for (int k = 0; k < m; k++) {
-                    words[k] =
-                            java.util.Arrays.copyOfRange(la, (i * m + k) * t, (i * m + k + 1) * t);
+                    words[k] = new float[t];
+                    int slot = (i * m + k) * t;
+                    for (int j = 0; j < t; j++) {
+                        words[k][j] = lm[slot + j] > 0 ? la[slot + j] : 0f;
+                    }
+                }
+                float[] patches = new float[p];
+                if (vm[i * p] > 0) {
+                    System.arraycopy(va, i * p, patches, 0, p);
                 }
                 out.add(
                         new FusionOutput(
                                 java.util.Arrays.copyOfRange(probs, i * c, (i + 1) * c),
                                 java.util.Arrays.copyOfRange(alpha, i * (1 + m), (i + 1) * (1 + m)),
-                                java.util.Arrays.copyOfRange(va, i * p, (i + 1) * p),
+                                patches,
                                 words,
                                 present.get(i)));
             }
