@@ -43,6 +43,8 @@ final class TestJobs {
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, test);
         conf.set(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX, test);
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        // The built-in encoder is the job's default; tests about vision name their model.
+        conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
         return conf;
     }
 

@@ -89,10 +89,17 @@ public final class FusionlineJobOptions {
     public static final ConfigOption<String> VISION_MODEL =
             ConfigOptions.key("fusionline.vision.model")
                     .stringType()
-                    .noDefaultValue()
+                    .defaultValue("builtin:inspection-vision")
                     .withDescription(
-                            "Path of an ONNX image encoder's descriptor.json on every task manager. "
-                                    + "When set, the job encodes every frame into vision features.");
+                            "The image encoder every frame is encoded with into vision features: "
+                                    + "builtin:inspection-vision (default: the parts encoder the "
+                                    + "training kit produced, in the job jar), "
+                                    + "builtin:document-vision, the path of an ONNX encoder's "
+                                    + "descriptor.json on every task manager, or none (no vision "
+                                    + "stage).");
+
+    /** {@link #VISION_MODEL} value that leaves the vision stage out. */
+    public static final String NO_VISION = "none";
 
     public static final ConfigOption<Integer> VISION_BATCH_SIZE =
             ConfigOptions.key("fusionline.vision.batch-size")
@@ -234,7 +241,8 @@ public final class FusionlineJobOptions {
 
     /** The vision encoder's settings, or null when no model is configured. */
     public static io.fusionline.operators.vision.VisionOptions vision(Configuration conf) {
-        return conf.getOptional(VISION_MODEL)
+        return java.util.Optional.of(conf.get(VISION_MODEL))
+                .filter(model -> !model.equals(NO_VISION))
                 .map(
                         model ->
                                 new io.fusionline.operators.vision.VisionOptions(
@@ -354,12 +362,13 @@ public final class FusionlineJobOptions {
         ocrLayout(conf);
         // A bad descriptor fails here, at start-up, in one line; the model itself is checked by
         // the operator when it opens the session.
-        conf.getOptional(VISION_MODEL)
+        java.util.Optional.of(conf.get(VISION_MODEL))
+                .filter(model -> !model.equals(NO_VISION))
                 .ifPresent(
-                        path -> {
+                        reference -> {
                             try {
-                                io.fusionline.multimodal.vision.VisionModelDescriptor.load(
-                                        java.nio.file.Path.of(path));
+                                io.fusionline.multimodal.fusion.BuiltInModels.resolveVision(
+                                        reference);
                             } catch (io.fusionline.multimodal.vision.ModelDescriptorException e) {
                                 throw new IllegalArgumentException(
                                         VISION_MODEL.key() + ": " + e.getMessage(), e);

@@ -67,6 +67,19 @@ class FusionlineJobOptionsTest {
 
         RandomPatchEncoder.write(tmp, 16, 8, 8, 1);
         assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
+
+        conf.set(FusionlineJobOptions.VISION_MODEL, "builtin:nope");
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.vision.model: no built-in vision model \"nope\" (there are "
+                                + "inspection-vision and document-vision)");
+        conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
+        assertThat(FusionlineJobOptions.vision(conf).descriptor())
+                .isEqualTo("builtin:inspection-vision");
+        assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
+        conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
+        assertThat(FusionlineJobOptions.vision(conf)).isNull();
+        conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
         assertThat(FusionlineJobOptions.vision(conf).batchSize()).isEqualTo(16);
 
         conf.set(FusionlineJobOptions.VISION_BATCH_SIZE, 0);

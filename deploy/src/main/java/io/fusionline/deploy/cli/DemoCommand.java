@@ -83,8 +83,8 @@ final class DemoCommand implements Callable<Integer> {
             names = "--vision-model",
             paramLabel = "DESCRIPTOR",
             description =
-                    "descriptor.json of an ONNX image encoder: also encode every frame into vision "
-                            + "features and print them.")
+                    "descriptor.json of an ONNX image encoder to encode every frame with into "
+                            + "vision features (default: the built-in parts encoder).")
     String visionModel;
 
     @Option(
@@ -123,6 +123,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (visionModel != null) {
             conf.set(FusionlineJobOptions.VISION_MODEL, visionModel);
+        } else if (noVision) {
+            conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
         }
         // Unique per run: two demos on one external Kafka must not fence each other.
         conf.set(

@@ -1,5 +1,6 @@
 package io.fusionline.operators.vision;
 
+import io.fusionline.multimodal.fusion.BuiltInModels;
 import io.fusionline.multimodal.vision.FramePreprocessor;
 import io.fusionline.multimodal.vision.ImageFormatException;
 import io.fusionline.multimodal.vision.VisionEmbedding;
@@ -13,7 +14,6 @@ import io.fusionline.schema.vision.VisionFeatures;
 import io.fusionline.schema.vision.VisionTensors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -91,8 +91,7 @@ public final class VisionEncodeOperator extends AbstractStreamOperator<VisionFea
     @Override
     public void open() throws Exception {
         super.open();
-        VisionModelDescriptor descriptor =
-                VisionModelDescriptor.load(Path.of(options.descriptor()));
+        VisionModelDescriptor descriptor = BuiltInModels.resolveVision(options.descriptor());
         encoder = VisionEncoder.open(descriptor, options.intraOpThreads());
         preprocessor = new FramePreprocessor(descriptor.input(), options.limits());
         codec = wireFormat.codec(VideoFrame.class);

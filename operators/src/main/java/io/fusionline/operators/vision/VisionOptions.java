@@ -7,7 +7,8 @@ import java.time.Duration;
 /**
  * Settings of the vision encoder operator.
  *
- * @param descriptor path of the model's {@code descriptor.json} on every task manager
+ * @param descriptor path of the model's {@code descriptor.json} on every task manager, or {@code
+ *     builtin:<id>} for a model the training kit produced (in the job jar)
  * @param batchSize most frames per inference call (B)
  * @param batchTimeout longest a frame waits for its batch to fill (T)
  * @param intraOpThreads ONNX Runtime threads per call
