@@ -67,7 +67,9 @@ def fraud_auroc(probs, y):
 def card_base(model_id, seed, args, data, kind):
     return {"id": model_id, "version": f"1.0-seed{seed}", "kind": kind, "seed": seed,
             "trained": time.strftime("%Y-%m-%d"), "trainer": "training/train.py",
-            "torch": torch.__version__, "opset": 17, "data": data, "smoke": bool(args.smoke)}
+            "torch": torch.__version__, "opset": 17, "data": data, "smoke": bool(args.smoke),
+            "epochs": {"vision": args.vision_epochs, "document": args.document_epochs,
+                       "fusion": args.fusion_epochs}}
 
 
 ENCODERS = {
