@@ -41,10 +41,11 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Tolerances: macro-F1 over 1200 parts ±0.06, defect/no-defect accuracy ±0.04, AUROC over 3000
  * payments ±0.04. They cover the sample (small defect classes make macro-F1 noisy) and one real
- * source of drift: speech. FreeTTS + Vosk do not give a phrase the same transcript in every JVM
- * (about one note in five came back differently between two runs), and the fusion model has seen
- * one transcript per phrase; on the fresh sample the fused macro-F1 came out 0.04 under the card's,
- * vision alone 0.02 under.
+ * source of drift: speech. In one run a phrase's FreeTTS + Vosk transcript differed from the
+ * export's for about one note in five (a repeat run and a two-JVM check matched exactly; FreeTTS
+ * audio is bit-identical across JVMs, so the variation is in recognition; cause not found), and the
+ * fusion model has seen one transcript per phrase. On the fresh sample the fused macro-F1 came out
+ * 0.04 under the card's, vision alone 0.02 under.
  */
 class BuiltInModelsTest {
 
