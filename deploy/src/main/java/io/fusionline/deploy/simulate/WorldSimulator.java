@@ -3,7 +3,6 @@ package io.fusionline.deploy.simulate;
 import io.fusionline.deploy.kafka.InputProducers;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.multimodal.audio.PhraseSynthesizer;
-import io.fusionline.multimodal.vision.ImageEncoder;
 import io.fusionline.multimodal.world.fraud.FraudCase;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.fraud.IdCardRenderer;
@@ -29,8 +28,6 @@ import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Publishes a synthetic world to Kafka, item by item, keyed by source, each item's inputs and then
@@ -202,11 +199,7 @@ public final class WorldSimulator implements AutoCloseable {
 
     static VideoFrame frame(InspectionItem item, Instant time) {
         int size = item.image().size();
-        byte[] jpeg;
-        try (Mat mat = new Mat(size, size, opencv_core.CV_8UC3)) {
-            mat.data().put(item.image().bgr(), 0, item.image().bgr().length);
-            jpeg = ImageEncoder.jpeg(mat, 90);
-        }
+        byte[] jpeg = item.image().cameraJpeg();
         return VideoFrame.newBuilder()
                 .setSourceId(item.lineId())
                 .setSequence(item.sequence())

@@ -64,9 +64,6 @@ public final class DatasetExporter {
         "pixels.u8", "masks.u8", "documents.u8", "tokens.f16"
     };
 
-    /** JPEG quality of the frames the simulator publishes. */
-    public static final int PUBLISHED_JPEG_QUALITY = 90;
-
     /** What was written. */
     public record Result(Path dir, int items, int train, int validation, int test, String sha256) {}
 
@@ -130,7 +127,7 @@ public final class DatasetExporter {
                 if (inputs.vision() == null) {
                     pixels.write(item.image().bgr());
                 } else {
-                    pixels.write(modelPixels(inputs.vision(), jpeg(item.image().bgr(), size)));
+                    pixels.write(modelPixels(inputs.vision(), item.image().cameraJpeg()));
                     masks.write(modelMask(inputs.vision(), item.image().mask(), size));
                 }
                 write(dir.resolve("images/" + id + ".png"), png, digest);
@@ -271,13 +268,6 @@ public final class DatasetExporter {
                 digest,
                 0,
                 new Inputs(null, null, 0, vision));
-    }
-
-    private static byte[] jpeg(byte[] bgr, int size) {
-        try (Mat mat = new Mat(size, size, opencv_core.CV_8UC3)) {
-            mat.data().put(bgr, 0, bgr.length);
-            return ImageEncoder.jpeg(mat, PUBLISHED_JPEG_QUALITY);
-        }
     }
 
     private static byte[] modelPixels(FramePreprocessor vision, byte[] encoded) {

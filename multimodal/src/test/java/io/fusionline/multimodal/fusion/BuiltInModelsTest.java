@@ -9,12 +9,10 @@ import io.fusionline.multimodal.text.TextEmbedding;
 import io.fusionline.multimodal.text.TextEncoder;
 import io.fusionline.multimodal.vision.EncodedImage;
 import io.fusionline.multimodal.vision.FramePreprocessor;
-import io.fusionline.multimodal.vision.ImageEncoder;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.multimodal.vision.VisionEmbedding;
 import io.fusionline.multimodal.vision.VisionEncoder;
 import io.fusionline.multimodal.vision.VisionModelDescriptor;
-import io.fusionline.multimodal.world.DatasetExporter;
 import io.fusionline.multimodal.world.SpeechTranscriber;
 import io.fusionline.multimodal.world.fraud.FraudCase;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
@@ -28,8 +26,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,7 +100,7 @@ class BuiltInModelsTest {
             for (int i = 0; i < n; i++) {
                 InspectionItem item = world.next();
                 truth[i] = fd.labelIndex(item.defect().label());
-                pre.toTensor(EncodedImage.of(jpeg(item.image().bgr(), 224)), null, pixels, 0);
+                pre.toTensor(EncodedImage.of(item.image().cameraJpeg()), null, pixels, 0);
                 VisionEmbedding v = vision.encode(pixels, 1).get(0);
                 visionAlone[i] = argmax(v.logits());
                 TextEmbedding note =
@@ -189,13 +185,6 @@ class BuiltInModelsTest {
             }
         }
         return best;
-    }
-
-    private static byte[] jpeg(byte[] bgr, int size) {
-        try (Mat mat = new Mat(size, size, opencv_core.CV_8UC3)) {
-            mat.data().put(bgr, 0, bgr.length);
-            return ImageEncoder.jpeg(mat, DatasetExporter.PUBLISHED_JPEG_QUALITY);
-        }
     }
 
     private static String sha256(Path file) throws Exception {

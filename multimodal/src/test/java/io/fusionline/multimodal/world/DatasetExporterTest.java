@@ -11,7 +11,6 @@ import io.fusionline.multimodal.text.TextEncoder;
 import io.fusionline.multimodal.vision.EncodedImage;
 import io.fusionline.multimodal.vision.FramePreprocessor;
 import io.fusionline.multimodal.vision.ImageDecoder;
-import io.fusionline.multimodal.vision.ImageEncoder;
 import io.fusionline.multimodal.vision.ImageInputSpec;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.multimodal.world.fraud.FraudCase;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,11 +143,7 @@ class DatasetExporterTest {
 
             byte[] pixels = Files.readAllBytes(tmp.resolve("pixels.u8"));
             assertThat(pixels).hasSize(10 * 64 * 64 * 3);
-            byte[] jpeg;
-            try (Mat mat = new Mat(96, 96, opencv_core.CV_8UC3)) {
-                mat.data().put(first.image().bgr());
-                jpeg = ImageEncoder.jpeg(mat, DatasetExporter.PUBLISHED_JPEG_QUALITY);
-            }
+            byte[] jpeg = first.image().cameraJpeg();
             assertThat(java.util.Arrays.copyOf(pixels, 64 * 64 * 3))
                     .isEqualTo(vision.toPixels(EncodedImage.of(jpeg), null));
             assertThat(Files.size(tmp.resolve("masks.u8"))).isEqualTo(10 * 64 * 64);
