@@ -102,10 +102,6 @@ final class ExportDatasetCommand implements Callable<Integer> {
                     "Leave transcripts out (faster; the speech stage's errors are then missing).")
     boolean noAsr;
 
-    private static ImageInputSpec stretched(int[] size) {
-        return ImageInputSpec.stretchedRgb(size[0], size[1]);
-    }
-
     /** The vision input size: the option, or the default for the profile. */
     static int[] visionInput(CommandSpec spec, String option, Dataset profile) {
         String value =
@@ -146,9 +142,10 @@ final class ExportDatasetCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--max-tokens must be 2..128, got " + maxTokens);
         }
+        int[] size = visionInput(spec, visionInput, profile);
         FramePreprocessor vision =
                 new FramePreprocessor(
-                        stretched(visionInput(spec, visionInput, profile)), ImageLimits.DEFAULT);
+                        ImageInputSpec.stretchedRgb(size[0], size[1]), ImageLimits.DEFAULT);
         DatasetExporter.Result result;
         if (profile == Dataset.documents) {
             result = DatasetExporter.documents(seed, count, out, vision);

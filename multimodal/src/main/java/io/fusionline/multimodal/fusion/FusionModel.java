@@ -11,6 +11,7 @@ import io.fusionline.multimodal.vision.ModelDescriptorException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -118,7 +119,7 @@ public final class FusionModel implements AutoCloseable {
                                     + " floats");
                 }
                 System.arraycopy(in.visionTokens(), 0, vt, i * p * dv, p * dv);
-                java.util.Arrays.fill(vm, i * p, (i + 1) * p, 1f);
+                Arrays.fill(vm, i * p, (i + 1) * p, 1f);
             }
             for (int k = 0; k < m && k < in.texts().length; k++) {
                 TextEmbedding text = in.texts()[k];
@@ -131,7 +132,7 @@ public final class FusionModel implements AutoCloseable {
                 int n = Math.min(t, text.length());
                 int slot = (i * m + k) * t;
                 System.arraycopy(text.tokenVectors(), 0, lt, slot * e, n * e);
-                java.util.Arrays.fill(lm, slot, slot + n, 1f);
+                Arrays.fill(lm, slot, slot + n, 1f);
             }
             float[] vector = d.numeric().vector(in.features(), in.attributes());
             System.arraycopy(vector, 0, num, i * f, f);
@@ -175,8 +176,8 @@ public final class FusionModel implements AutoCloseable {
                 }
                 out.add(
                         new FusionOutput(
-                                java.util.Arrays.copyOfRange(probs, i * c, (i + 1) * c),
-                                java.util.Arrays.copyOfRange(alpha, i * (1 + m), (i + 1) * (1 + m)),
+                                Arrays.copyOfRange(probs, i * c, (i + 1) * c),
+                                Arrays.copyOfRange(alpha, i * (1 + m), (i + 1) * (1 + m)),
                                 patches,
                                 words,
                                 present.get(i)));

@@ -10,6 +10,7 @@ import io.fusionline.multimodal.onnx.OrtSessions;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -114,27 +115,30 @@ public final class TextEncoder implements AutoCloseable {
         List<TextEmbedding> out = new ArrayList<>(texts.size());
         for (String text : texts) {
             WordPieceTokenizer.Encoding e = tokenizer.encode(text, maxTokens);
-            int len = e.length();
-            long[] mask = new long[len];
-            java.util.Arrays.fill(mask, 1);
-            float[] tokens = run(e.ids(), mask, 1, len);
-            String[] words =
-                    WordPieceTokenizer.words(WordPieceTokenizer.normalize(text == null ? "" : text))
-                            .toArray(String[]::new);
+            float[] tokens = run(e.ids());
             out.add(
                     new TextEmbedding(
-                            e.pieces(), words, e.words(), tokens, meanPool(tokens, len), DIM));
+                            e.pieces(),
+                            e.wordList(),
+                            e.words(),
+                            tokens,
+                            meanPool(tokens, e.length()),
+                            DIM));
         }
         return out;
     }
 
-    private float[] run(long[] ids, long[] mask, int n, int length) {
+    /** The last hidden state of one text: {@code ids.length × DIM} floats. */
+    private float[] run(long[] ids) {
+        int length = ids.length;
+        long[] mask = new long[length];
+        Arrays.fill(mask, 1);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        long[] shape = {n, length};
+        long[] shape = {1, length};
         try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
                 OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
                 OnnxTensor typeTensor =
-                        OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * length]), shape);
+                        OnnxTensor.createTensor(env, LongBuffer.wrap(new long[length]), shape);
                 OrtSession.Result result =
                         lease.get()
                                 .session()
@@ -144,7 +148,7 @@ public final class TextEncoder implements AutoCloseable {
                                                 "attention_mask", maskTensor,
                                                 "token_type_ids", typeTensor))) {
             OnnxTensor hidden = (OnnxTensor) result.get(0);
-            float[] out = new float[n * length * DIM];
+            float[] out = new float[length * DIM];
             hidden.getFloatBuffer().get(out);
             return out;
         } catch (OrtException e) {

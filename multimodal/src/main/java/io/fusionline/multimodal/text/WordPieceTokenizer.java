@@ -27,8 +27,11 @@ import java.util.Map;
  */
 public final class WordPieceTokenizer {
 
-    /** Tokens of one text: ids, the word pieces, and which word (0-based) each piece came from. */
-    public record Encoding(long[] ids, String[] pieces, int[] words) {
+    /**
+     * Tokens of one text: ids, the word pieces, which word (0-based, -1 for the special tokens)
+     * each piece came from, and the text's normalized words.
+     */
+    public record Encoding(long[] ids, String[] pieces, int[] words, String[] wordList) {
         /** Number of tokens, {@code [CLS]} and {@code [SEP]} included. */
         public int length() {
             return ids.length;
@@ -113,7 +116,8 @@ public final class WordPieceTokenizer {
             idArray[i] = ids.get(i);
             wordArray[i] = wordOf.get(i);
         }
-        return new Encoding(idArray, pieces.toArray(String[]::new), wordArray);
+        return new Encoding(
+                idArray, pieces.toArray(String[]::new), wordArray, words.toArray(String[]::new));
     }
 
     /**

@@ -51,8 +51,8 @@ class TrainingKitSmokeTest {
                 "training kit smoke run skipped: /usr/bin/python3 lacks torch or onnx "
                         + "(apt-get install python3-torch python3-onnx)");
         Path data = tmp.resolve("data");
-        ImageInputSpec parts = spec(128, 128);
-        ImageInputSpec cards = spec(256, 160);
+        ImageInputSpec parts = ImageInputSpec.stretchedRgb(128, 128);
+        ImageInputSpec cards = ImageInputSpec.stretchedRgb(256, 160);
         try (TextEncoder text = TextEncoder.open(1, 32)) {
             DatasetExporter.inspection(
                     new InspectionWorld(2, 1000, 224, 5),
@@ -146,10 +146,6 @@ class TrainingKitSmokeTest {
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
         return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    }
-
-    private static ImageInputSpec spec(int w, int h) {
-        return ImageInputSpec.stretchedRgb(w, h);
     }
 
     private static FramePreprocessor preprocessor(ImageInputSpec spec) {
