@@ -20,8 +20,43 @@ class FusionlineCliE2ECase {
     @TempDir Path tmp;
 
     @Test
-    void shouldPrintFortyDecisionsAndExitZero() throws Exception {
-        Result r = run(240, "demo", "--count", "40");
+    void shouldRunTheFactoryLineWorldThroughFusionByDefault() throws Exception {
+        Result r = run(240, "demo", "--count", "12");
+
+        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        List<String> decisions = r.stdout.stream().filter(l -> l.startsWith("decision ")).toList();
+        assertThat(decisions)
+                .hasSize(12)
+                .allSatisfy(
+                        l ->
+                                assertThat(l)
+                                        .matches(
+                                                "decision +line-[1-4] .*(fused vision\\+log.*"
+                                                        + "α vision=.*|vision encoder alone: .*)"));
+        assertThat(r.stdout).anySatisfy(l -> assertThat(l).startsWith("dead letter "));
+        assertThat(r.stdout)
+                .anySatisfy(l -> assertThat(l).contains("Flink web UI http://127.0.0.1:"));
+    }
+
+    @Test
+    void shouldRunTheFraudWorldThroughFusion() throws Exception {
+        Result r = run(240, "demo", "--profile", "fraud", "--count", "12");
+
+        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.stdout.stream().filter(l -> l.startsWith("decision ")))
+                .hasSize(12)
+                .allSatisfy(
+                        l ->
+                                assertThat(l)
+                                        .matches(
+                                                "decision +account-[1-4] +#\\d+ +(ok|fraud) .*"
+                                                        + "(fused .*transaction.*|payment rule"
+                                                        + " alone: .*)"));
+    }
+
+    @Test
+    void shouldPrintFortyTextDecisionsAndExitZero() throws Exception {
+        Result r = run(240, "demo", "--profile", "text", "--count", "40");
 
         assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
         assertThat(r.stdout.stream().filter(l -> l.startsWith("decision "))).hasSize(40);

@@ -43,8 +43,10 @@ final class TestJobs {
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, test);
         conf.set(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX, test);
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        // The built-in encoder is the job's default; tests about vision name their model.
+        // The built-in encoder and fusion profile are the job's default; tests about vision and
+        // fusion name theirs.
         conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
+        conf.set(FusionlineJobOptions.PROFILE, FusionlineJobOptions.TEXT_PROFILE);
         return conf;
     }
 

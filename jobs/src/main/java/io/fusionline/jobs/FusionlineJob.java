@@ -1,5 +1,6 @@
 package io.fusionline.jobs;
 
+import io.fusionline.multimodal.fusion.BuiltInModels;
 import io.fusionline.multimodal.ocr.TextRecognizer;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.operators.DeadLetters;
@@ -7,6 +8,10 @@ import io.fusionline.operators.audio.AudioChunkValidator;
 import io.fusionline.operators.audio.SpeechRecognitionFunction;
 import io.fusionline.operators.audio.SpeechRecognitionOptions;
 import io.fusionline.operators.decode.DecodeFunction;
+import io.fusionline.operators.fusion.AlignmentFunction;
+import io.fusionline.operators.fusion.FusionDecisionOperator;
+import io.fusionline.operators.fusion.FusionOptions;
+import io.fusionline.operators.fusion.TextEncodeFunction;
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.operators.text.TextDecisionFunction;
 import io.fusionline.operators.text.TextEventValidator;
@@ -15,6 +20,9 @@ import io.fusionline.operators.vision.VideoFrameValidator;
 import io.fusionline.operators.vision.VisionEncodeOperator;
 import io.fusionline.operators.vision.VisionOptions;
 import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.fusion.AlignedWindow;
+import io.fusionline.schema.fusion.AlignmentInput;
+import io.fusionline.schema.fusion.TextFeatures;
 import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.ops.DeadLetter;
@@ -85,8 +93,16 @@ public final class FusionlineJob {
     private final TextRecognizer.Layout ocrLayout;
     private final ImageLimits imageLimits;
     private final String framesTopic;
+    private final FusionOptions fusion;
+    private final Sink<Decision> alerts;
+    private final String visionFeaturesTopic;
+    private final String textEventsTopic;
 
     private FusionlineJob(Builder b) {
+        this.fusion = b.fusion;
+        this.alerts = b.alerts;
+        this.visionFeaturesTopic = b.visionFeaturesTopic;
+        this.textEventsTopic = b.textEventsTopic;
         this.frames = b.frames;
         this.visionFeatures = b.visionFeatures;
         this.vision = b.vision;
@@ -124,6 +140,9 @@ public final class FusionlineJob {
                         .textEvents(KafkaConnectors.textEventsSource(conf))
                         .decisions(KafkaConnectors.decisionsSink(conf))
                         .deadLetters(KafkaConnectors.deadLettersSink(conf));
+        if (FusionlineJobOptions.fusion(conf) != null) {
+            builder.alerts(KafkaConnectors.alertsSink(conf));
+        }
         if (conf.get(FusionlineJobOptions.SPEECH_ENABLED)) {
             builder.audio(KafkaConnectors.audioSource(conf, null))
                     .transcripts(KafkaConnectors.transcriptsSink(conf));
@@ -167,7 +186,14 @@ public final class FusionlineJob {
                                 new AvroTypeInfo<>(TextEvent.class))
                         .uid("decode-text-events")
                         .name("decode text events");
-        DataStream<TextEvent> text = decodedText;
+        DataStream<TextEvent> text =
+                decodedText
+                        .assignTimestampsAndWatermarks(
+                                eventTime(
+                                        (TextEvent event, long ts) ->
+                                                event.getEventTime().toEpochMilli()))
+                        .uid("event-time-text-events")
+                        .name("event time (text events)");
         DataStream<DeadLetter> deadLetterUnion = decodedText.getSideOutput(DeadLetters.TAG);
 
         if (audio != null) {
@@ -185,7 +211,15 @@ public final class FusionlineJob {
                             .name("decode audio");
             SingleOutputStreamOperator<Transcript> recognized =
                     audioInterceptor
-                            .apply(decodedAudio)
+                            .apply(
+                                    decodedAudio
+                                            .assignTimestampsAndWatermarks(
+                                                    eventTime(
+                                                            (AudioChunk chunk, long ts) ->
+                                                                    chunk.getEventTime()
+                                                                            .toEpochMilli()))
+                                            .uid("event-time-audio")
+                                            .name("event time (audio)"))
                             .keyBy(AudioChunk::getSourceId)
                             .process(
                                     new SpeechRecognitionFunction(speech, wireFormat, audioTopic),
@@ -209,6 +243,7 @@ public final class FusionlineJob {
                             recognized.getSideOutput(DeadLetters.TAG));
         }
 
+        DataStream<VisionFeatures> visionOut = null;
         if (frames != null) {
             SingleOutputStreamOperator<VideoFrame> decodedFrames =
                     env.fromSource(frames, WatermarkStrategy.noWatermarks(), "frames")
@@ -223,9 +258,17 @@ public final class FusionlineJob {
                             .uid("decode-frames")
                             .name("decode frames");
             deadLetterUnion = deadLetterUnion.union(decodedFrames.getSideOutput(DeadLetters.TAG));
+            DataStream<VideoFrame> timedFrames =
+                    decodedFrames
+                            .assignTimestampsAndWatermarks(
+                                    eventTime(
+                                            (VideoFrame frame, long ts) ->
+                                                    frame.getEventTime().toEpochMilli()))
+                            .uid("event-time-frames")
+                            .name("event time (frames)");
             if (vision != null) {
                 SingleOutputStreamOperator<VisionFeatures> encoded =
-                        decodedFrames
+                        timedFrames
                                 .transform(
                                         "vision encoder",
                                         new AvroTypeInfo<>(VisionFeatures.class),
@@ -235,10 +278,11 @@ public final class FusionlineJob {
                         .uid("sink-vision-features")
                         .name("vision-features sink");
                 deadLetterUnion = deadLetterUnion.union(encoded.getSideOutput(DeadLetters.TAG));
+                visionOut = encoded;
             }
             if (!ocrSources.isEmpty()) {
                 SingleOutputStreamOperator<TextEvent> read =
-                        decodedFrames
+                        timedFrames
                                 .process(
                                         new OcrFunction(
                                                 ocrSources,
@@ -254,29 +298,85 @@ public final class FusionlineJob {
             }
         }
 
-        DataStream<TextEvent> timed =
-                text.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<TextEvent>forBoundedOutOfOrderness(
-                                                maxOutOfOrderness)
-                                        .withTimestampAssigner(
-                                                (event, ts) -> event.getEventTime().toEpochMilli())
-                                        .withIdleness(sourceIdleTimeout))
-                        .uid("event-time-text-events")
-                        .name("event time (text)");
-
-        textInterceptor
-                .apply(timed)
-                .keyBy(TextEvent::getSourceId)
-                .process(
-                        new TextDecisionFunction(stateIdleTimeout),
-                        new AvroTypeInfo<>(Decision.class))
-                .uid("decide-text")
-                .name("decide (text)")
-                .sinkTo(decisions)
-                .uid("sink-decisions")
-                .name("decisions sink");
+        DataStream<TextEvent> timed = textInterceptor.apply(text);
+        if (fusion == null) {
+            timed.keyBy(TextEvent::getSourceId)
+                    .process(
+                            new TextDecisionFunction(stateIdleTimeout),
+                            new AvroTypeInfo<>(Decision.class))
+                    .uid("decide-text")
+                    .name("decide (text)")
+                    .sinkTo(decisions)
+                    .uid("sink-decisions")
+                    .name("decisions sink");
+        } else {
+            deadLetterUnion = addFusion(timed, visionOut, deadLetterUnion);
+        }
 
         deadLetterUnion.sinkTo(deadLetters).uid("sink-dead-letters").name("dead-letters sink");
+    }
+
+    /**
+     * text → text encoder ─┐ vision features ─────┴▶ keyBy(sourceId) ─▶ alignment ─▶ fusion ─▶
+     * decisions (+ alerts).
+     */
+    private DataStream<DeadLetter> addFusion(
+            DataStream<TextEvent> text,
+            DataStream<VisionFeatures> visionFeatures,
+            DataStream<DeadLetter> deadLetterUnion) {
+        int maxTokens = BuiltInModels.resolveFusion(fusion.model()).maxTokens();
+        DataStream<AlignmentInput> inputs =
+                text.process(
+                                new TextEncodeFunction(maxTokens, 1),
+                                new AvroTypeInfo<>(TextFeatures.class))
+                        .uid("text-encode")
+                        .name("text encoder")
+                        .map(AlignmentFunction::of)
+                        .returns(new AvroTypeInfo<>(AlignmentInput.class))
+                        .uid("text-to-alignment")
+                        .name("text to alignment");
+        if (visionFeatures != null) {
+            inputs =
+                    inputs.union(
+                            visionFeatures
+                                    .map(AlignmentFunction::of)
+                                    .returns(new AvroTypeInfo<>(AlignmentInput.class))
+                                    .uid("vision-to-alignment")
+                                    .name("vision to alignment"));
+        }
+        SingleOutputStreamOperator<AlignedWindow> windows =
+                inputs.keyBy(AlignmentFunction::sourceId)
+                        .process(
+                                new AlignmentFunction(
+                                        fusion.span(),
+                                        stateIdleTimeout,
+                                        wireFormat,
+                                        visionFeaturesTopic,
+                                        textEventsTopic),
+                                new AvroTypeInfo<>(AlignedWindow.class))
+                        .uid("align")
+                        .name("align (event time, per source)");
+        SingleOutputStreamOperator<Decision> decided =
+                windows.transform(
+                                "fusion (attention bridge)",
+                                new AvroTypeInfo<>(Decision.class),
+                                new FusionDecisionOperator(fusion, wireFormat, visionFeaturesTopic))
+                        .uid("fuse");
+        decided.sinkTo(decisions).uid("sink-decisions").name("decisions sink");
+        decided.getSideOutput(FusionDecisionOperator.ALERTS)
+                .sinkTo(alerts)
+                .uid("sink-alerts")
+                .name("alerts sink");
+        return deadLetterUnion.union(
+                windows.getSideOutput(DeadLetters.TAG), decided.getSideOutput(DeadLetters.TAG));
+    }
+
+    /** Event time from {@code timestamp}, bounded out-of-orderness, idle inputs let go. */
+    private <T> WatermarkStrategy<T> eventTime(
+            org.apache.flink.api.common.eventtime.SerializableTimestampAssigner<T> timestamp) {
+        return WatermarkStrategy.<T>forBoundedOutOfOrderness(maxOutOfOrderness)
+                .withTimestampAssigner(timestamp)
+                .withIdleness(sourceIdleTimeout);
     }
 
     /** A final transcript as a text event of its source, at the time its speech ended. */
@@ -313,6 +413,10 @@ public final class FusionlineJob {
         private TextRecognizer.Layout ocrLayout = TextRecognizer.Layout.PAGE;
         private ImageLimits imageLimits = ImageLimits.DEFAULT;
         private String framesTopic;
+        private FusionOptions fusion;
+        private Sink<Decision> alerts;
+        private String visionFeaturesTopic;
+        private String textEventsTopic;
 
         private Builder() {
             Configuration defaults = new Configuration();
@@ -322,6 +426,8 @@ public final class FusionlineJob {
             stateIdleTimeout = defaults.get(FusionlineJobOptions.STATE_IDLE_TIMEOUT);
             audioTopic = defaults.get(FusionlineJobOptions.AUDIO_TOPIC);
             framesTopic = defaults.get(FusionlineJobOptions.FRAMES_TOPIC);
+            visionFeaturesTopic = defaults.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
+            textEventsTopic = defaults.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
         }
 
         /** Takes wire format, watermark and state settings from a job configuration. */
@@ -337,6 +443,25 @@ public final class FusionlineJob {
             ocrSources = Set.copyOf(FusionlineJobOptions.ocrSources(conf));
             ocrLayout = FusionlineJobOptions.ocrLayout(conf);
             imageLimits = FusionlineJobOptions.imageLimits(conf);
+            visionFeaturesTopic = conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
+            textEventsTopic = conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
+            fusion = FusionlineJobOptions.fusion(conf);
+            return this;
+        }
+
+        /**
+         * Decides with the fusion stages of {@code options} (text encoder, alignment, attention
+         * bridge) instead of the text keyword baseline; null for the baseline. Needs an alerts
+         * sink.
+         */
+        public Builder fusion(FusionOptions options) {
+            this.fusion = options;
+            return this;
+        }
+
+        /** Sink of alert decisions; at-least-once Kafka in production. Required with fusion. */
+        public Builder alerts(Sink<Decision> sink) {
+            this.alerts = Objects.requireNonNull(sink, "alerts sink");
             return this;
         }
 
@@ -444,6 +569,9 @@ public final class FusionlineJob {
             }
             if (frames != null && vision != null && visionFeatures == null) {
                 throw new IllegalStateException("vision options need a vision-features sink");
+            }
+            if (fusion != null && alerts == null) {
+                throw new IllegalStateException("the fusion stage needs an alerts sink");
             }
             if (frames == null && (vision != null || !ocrSources.isEmpty())) {
                 throw new IllegalStateException("vision or OCR needs a frames source");

@@ -86,15 +86,94 @@ public final class FusionlineJobOptions {
                             "Topic of GroundTruth records, written by the simulator for scoring "
                                     + "decisions; the job does not read it.");
 
+    public static final ConfigOption<String> PROFILE =
+            ConfigOptions.key("fusionline.profile")
+                    .stringType()
+                    .defaultValue("inspection")
+                    .withDescription(
+                            "What the job decides and how: inspection (factory line: the "
+                                    + "attention-bridge fusion of part frames, machine logs and "
+                                    + "operator speech into defect decisions), fraud (fraud desk: "
+                                    + "payments, call speech and ID-card scans into risk scores), or "
+                                    + "text (the keyword baseline over texts and transcripts only).");
+
+    /** {@link #PROFILE} value of the keyword baseline (no fusion stage). */
+    public static final String TEXT_PROFILE = "text";
+
+    public static final ConfigOption<String> FUSION_MODEL =
+            ConfigOptions.key("fusionline.fusion.model")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The fusion model: builtin:inspection-fusion or builtin:fraud-fusion "
+                                    + "(the profile's by default), or the path of a fusion.json on "
+                                    + "every task manager.");
+
+    public static final ConfigOption<Duration> FUSION_WINDOW_SPAN =
+            ConfigOptions.key("fusionline.fusion.window-span")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A decision window holds a source's inputs from its first input's event "
+                                    + "time s to s + span (profile default: 6 s).");
+
+    public static final ConfigOption<Integer> FUSION_BATCH_SIZE =
+            ConfigOptions.key("fusionline.fusion.batch-size")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription("Most windows per fusion model call.");
+
+    public static final ConfigOption<Duration> FUSION_BATCH_TIMEOUT =
+            ConfigOptions.key("fusionline.fusion.batch-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(10))
+                    .withDescription("Longest a closed window waits for its batch to fill.");
+
+    public static final ConfigOption<Double> ALERT_THRESHOLD =
+            ConfigOptions.key("fusionline.fusion.alert-threshold")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Defect probability (inspection) or risk (fraud) from which a decision "
+                                    + "stops the line or blocks the payment and is also an alert "
+                                    + "(profile default: 0.8 inspection, 0.7 fraud).");
+
+    public static final ConfigOption<Double> REVIEW_THRESHOLD =
+            ConfigOptions.key("fusionline.fusion.review-threshold")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Below the alert threshold, from here a decision asks for review "
+                                    + "(profile default: 0.5 inspection, 0.3 fraud).");
+
+    public static final ConfigOption<Boolean> EARLY_EXIT =
+            ConfigOptions.key("fusionline.fusion.early-exit")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Decide without the fusion model when one modality is decisive "
+                                    + "(inspection: the parts encoder's own top class reaches "
+                                    + "0.995; fraud: a small domestic payment from a known device, "
+                                    + "alone in its window).");
+
+    public static final ConfigOption<String> ALERTS_TOPIC =
+            ConfigOptions.key("fusionline.topic.alerts")
+                    .stringType()
+                    .defaultValue("alerts")
+                    .withDescription(
+                            "Output topic of alert decisions (at-least-once, not held back by "
+                                    + "checkpoints; same ids as in the decisions topic).");
+
     public static final ConfigOption<String> VISION_MODEL =
             ConfigOptions.key("fusionline.vision.model")
                     .stringType()
-                    .defaultValue("builtin:inspection-vision")
+                    .noDefaultValue()
                     .withDescription(
                             "The image encoder every frame is encoded with into vision features: "
-                                    + "builtin:inspection-vision (default: the parts encoder the "
-                                    + "training kit produced, in the job jar), "
-                                    + "builtin:document-vision, the path of an ONNX encoder's "
+                                    + "builtin:inspection-vision (the parts encoder the training kit "
+                                    + "produced, in the job jar; the default of the inspection and "
+                                    + "text profiles), builtin:document-vision (the ID-card encoder; "
+                                    + "the fraud profile's default), the path of an ONNX encoder's "
                                     + "descriptor.json on every task manager, or none (no vision "
                                     + "stage).");
 
@@ -239,9 +318,60 @@ public final class FusionlineJobOptions {
                 conf.get(VISION_MAX_IMAGE_BYTES), conf.get(VISION_MAX_IMAGE_PIXELS));
     }
 
+    /** The vision encoder reference in effect: the configured one, else the profile's. */
+    public static String visionModel(Configuration conf) {
+        return conf.getOptional(VISION_MODEL)
+                .orElseGet(
+                        () ->
+                                io.fusionline.multimodal.fusion.BuiltInModels.PREFIX
+                                        + (conf.get(PROFILE)
+                                                        .equals(
+                                                                io.fusionline.operators.fusion
+                                                                        .FusionOptions.FRAUD)
+                                                ? io.fusionline.multimodal.fusion.BuiltInModels
+                                                        .DOCUMENT_VISION
+                                                : io.fusionline.multimodal.fusion.BuiltInModels
+                                                        .INSPECTION_VISION));
+    }
+
+    /**
+     * The fusion stages' settings: the profile's, with the configured overrides; null for the text
+     * profile.
+     *
+     * @throws IllegalArgumentException for an unknown profile
+     */
+    public static io.fusionline.operators.fusion.FusionOptions fusion(Configuration conf) {
+        String name = conf.get(PROFILE);
+        if (name.equals(TEXT_PROFILE)) {
+            return null;
+        }
+        io.fusionline.operators.fusion.FusionOptions p;
+        try {
+            p = io.fusionline.operators.fusion.FusionOptions.profile(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    PROFILE.key() + " must be inspection, fraud or text, was '" + name + "'");
+        }
+        return new io.fusionline.operators.fusion.FusionOptions(
+                p.profile(),
+                conf.getOptional(FUSION_MODEL).orElse(p.model()),
+                conf.getOptional(FUSION_WINDOW_SPAN).orElse(p.span()),
+                p.modalityKinds(),
+                conf.get(FUSION_BATCH_SIZE),
+                conf.get(FUSION_BATCH_TIMEOUT),
+                p.intraOpThreads(),
+                conf.getOptional(ALERT_THRESHOLD).orElse(p.alertThreshold()),
+                conf.getOptional(REVIEW_THRESHOLD).orElse(p.reviewThreshold()),
+                conf.get(EARLY_EXIT)
+                        ? p.earlyExit()
+                        : io.fusionline.operators.fusion.EarlyExit.NONE,
+                p.topPatches(),
+                p.topWords());
+    }
+
     /** The vision encoder's settings, or null when no model is configured. */
     public static io.fusionline.operators.vision.VisionOptions vision(Configuration conf) {
-        return java.util.Optional.of(conf.get(VISION_MODEL))
+        return java.util.Optional.of(visionModel(conf))
                 .filter(model -> !model.equals(NO_VISION))
                 .map(
                         model ->
@@ -318,6 +448,7 @@ public final class FusionlineJobOptions {
                             }
                         });
         validateVision(conf);
+        validateFusion(conf);
         if (conf.get(MAX_OUT_OF_ORDERNESS).isNegative()) {
             throw new IllegalArgumentException(
                     MAX_OUT_OF_ORDERNESS.key() + " must not be negative");
@@ -330,7 +461,8 @@ public final class FusionlineJobOptions {
                         DECISIONS_TOPIC,
                         DEAD_LETTERS_TOPIC,
                         FRAMES_TOPIC,
-                        VISION_FEATURES_TOPIC)) {
+                        VISION_FEATURES_TOPIC,
+                        ALERTS_TOPIC)) {
             if (conf.get(topic).isBlank()) {
                 throw new IllegalArgumentException(topic.key() + " must not be blank");
             }
@@ -362,7 +494,7 @@ public final class FusionlineJobOptions {
         ocrLayout(conf);
         // A bad descriptor fails here, at start-up, in one line; the model itself is checked by
         // the operator when it opens the session.
-        java.util.Optional.of(conf.get(VISION_MODEL))
+        java.util.Optional.of(visionModel(conf))
                 .filter(model -> !model.equals(NO_VISION))
                 .ifPresent(
                         reference -> {
@@ -374,6 +506,57 @@ public final class FusionlineJobOptions {
                                         VISION_MODEL.key() + ": " + e.getMessage(), e);
                             }
                         });
+    }
+
+    /**
+     * The profile, its settings, and that its fusion model reads the features of the configured
+     * vision encoder.
+     */
+    private static void validateFusion(Configuration conf) {
+        io.fusionline.operators.fusion.FusionOptions fusion;
+        try {
+            fusion = fusion(conf);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    e.getMessage().startsWith("fusionline.")
+                            ? e.getMessage()
+                            : "fusionline.fusion: " + e.getMessage(),
+                    e);
+        }
+        if (fusion == null) {
+            return;
+        }
+        io.fusionline.multimodal.fusion.FusionModelDescriptor model;
+        try {
+            model = io.fusionline.multimodal.fusion.BuiltInModels.resolveFusion(fusion.model());
+        } catch (io.fusionline.multimodal.vision.ModelDescriptorException e) {
+            throw new IllegalArgumentException(FUSION_MODEL.key() + ": " + e.getMessage(), e);
+        }
+        if (!model.profile().equals(fusion.profile())) {
+            throw new IllegalArgumentException(
+                    FUSION_MODEL.key()
+                            + ": "
+                            + model.modelRef()
+                            + " was trained for profile "
+                            + model.profile()
+                            + ", not "
+                            + fusion.profile());
+        }
+        String vision = visionModel(conf);
+        if (!vision.equals(NO_VISION)) {
+            String encoder =
+                    io.fusionline.multimodal.fusion.BuiltInModels.resolveVision(vision).id();
+            if (!encoder.equals(model.visionEncoder())) {
+                throw new IllegalArgumentException(
+                        VISION_MODEL.key()
+                                + ": "
+                                + model.modelRef()
+                                + " reads features of "
+                                + model.visionEncoder()
+                                + ", but the vision stage runs "
+                                + encoder);
+            }
+        }
     }
 
     private static void requirePositive(Configuration conf, ConfigOption<Duration> option) {

@@ -124,6 +124,27 @@ public final class KafkaConnectors {
                         Decision::getSourceId));
     }
 
+    /**
+     * At-least-once sink of the alerts topic, keyed by source id: records are sent at once and
+     * flushed at checkpoints, so alerts do not wait for a checkpoint to become visible. After a
+     * failure an alert may repeat, with the same decision id.
+     */
+    public static KafkaSink<Decision> alertsSink(Configuration conf) {
+        Properties producer = new Properties();
+        producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        return KafkaSink.<Decision>builder()
+                .setBootstrapServers(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS))
+                .setRecordSerializer(
+                        new AvroRecordSerializationSchema<>(
+                                conf.get(FusionlineJobOptions.ALERTS_TOPIC),
+                                Decision.class,
+                                WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)),
+                                Decision::getSourceId))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setKafkaProducerConfig(producer)
+                .build();
+    }
+
     /** Exactly-once sink of the dead-letters topic, keyed by the original topic. */
     public static KafkaSink<DeadLetter> deadLettersSink(Configuration conf) {
         return exactlyOnceSink(

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fusionline.multimodal.vision.RandomPatchEncoder;
+import io.fusionline.operators.fusion.FusionOptions;
+import io.fusionline.schema.text.TextKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
@@ -66,6 +68,12 @@ class FusionlineJobOptionsTest {
                                 + " does not exist");
 
         RandomPatchEncoder.write(tmp, 16, 8, 8, 1);
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.vision.model: fusionline-inspection-fusion@1.0-seed1 reads "
+                                + "features of fusionline-inspection-vision, but the vision stage "
+                                + "runs fusionline-random-patch-encoder");
+        conf.set(FusionlineJobOptions.PROFILE, FusionlineJobOptions.TEXT_PROFILE);
         assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
 
         conf.set(FusionlineJobOptions.VISION_MODEL, "builtin:nope");
@@ -91,6 +99,50 @@ class FusionlineJobOptionsTest {
                 .hasMessage("fusionline.ocr.layout must be PAGE or SINGLE_LINE, was sparse");
         conf.set(FusionlineJobOptions.OCR_SOURCES, " id-desk, ,label-cam ");
         assertThat(FusionlineJobOptions.ocrSources(conf)).containsExactly("id-desk", "label-cam");
+    }
+
+    @Test
+    void shouldTakeTheProfilesModelsAndRejectBadFusionSettingsInOneLine() {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "k:1");
+        FusionOptions inspection = FusionlineJobOptions.fusion(conf);
+        assertThat(inspection.model()).isEqualTo("builtin:inspection-fusion");
+        assertThat(inspection.modalityOf(TextKind.TRANSCRIPT)).isEqualTo("speech");
+        assertThat(FusionlineJobOptions.vision(conf).descriptor())
+                .isEqualTo("builtin:inspection-vision");
+
+        conf.set(FusionlineJobOptions.PROFILE, "fraud");
+        conf.set(FusionlineJobOptions.ALERT_THRESHOLD, 0.9);
+        assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
+        FusionOptions fraud = FusionlineJobOptions.fusion(conf);
+        assertThat(fraud.model()).isEqualTo("builtin:fraud-fusion");
+        assertThat(fraud.alertThreshold()).isEqualTo(0.9);
+        assertThat(fraud.modalityOf(TextKind.TRANSACTION)).isEqualTo("transaction");
+        assertThat(FusionlineJobOptions.vision(conf).descriptor())
+                .isEqualTo("builtin:document-vision");
+
+        conf.set(FusionlineJobOptions.FUSION_MODEL, "builtin:inspection-fusion");
+        conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.fusion.model: fusionline-inspection-fusion@1.0-seed1 was "
+                                + "trained for profile inspection, not fraud");
+        conf.set(FusionlineJobOptions.FUSION_MODEL, "builtin:nope");
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.fusion.model: no built-in fusion model \"nope\" (there are "
+                                + "inspection-fusion and fraud-fusion)");
+        conf.removeConfig(FusionlineJobOptions.FUSION_MODEL);
+        conf.set(FusionlineJobOptions.REVIEW_THRESHOLD, 0.95);
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.fusion: thresholds must satisfy 0 <= review <= alert <= 1, got"
+                                + " review 0.95, alert 0.9");
+        conf.set(FusionlineJobOptions.PROFILE, "weather");
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage("fusionline.profile must be inspection, fraud or text, was 'weather'");
+        conf.set(FusionlineJobOptions.PROFILE, "text");
+        assertThat(FusionlineJobOptions.fusion(conf)).isNull();
     }
 
     @Test

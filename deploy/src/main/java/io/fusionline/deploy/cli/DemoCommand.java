@@ -20,14 +20,26 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Starts a real Kafka broker (KRaft, on 127.0.0.1) and the fusionline job on a Flink "
-                    + "MiniCluster with its web UI, produces sample events of a factory line and "
-                    + "a fraud desk (with a few malformed records) and their spoken voice notes, "
-                    + "and prints each decision, transcript and dead letter as it is committed.",
+                    + "MiniCluster with its web UI, publishes a simulated world through it (with a "
+                    + "few malformed records), and prints each decision, alert, transcript and "
+                    + "dead letter as it is committed.",
+            "--profile inspection (default): four factory lines: part frames, machine logs and "
+                    + "spoken operator notes, fused into defect decisions that can stop the line.",
+            "--profile fraud: four accounts: payments, call audio and ID-card scans, fused into "
+                    + "risk scores.",
+            "--profile text: sample texts, phrases and scans for the keyword baseline.",
             "Ctrl-C stops everything cleanly."
         })
 final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+
+    @Option(
+            names = "--profile",
+            paramLabel = "PROFILE",
+            defaultValue = "inspection",
+            description = "inspection, fraud or text (default: ${DEFAULT-VALUE}).")
+    String profile;
 
     @Option(
             names = "--count",
@@ -45,7 +57,10 @@ final class DemoCommand implements Callable<Integer> {
             names = "--rate",
             paramLabel = "EVENTS_PER_S",
             defaultValue = "5",
-            description = "Sample events per second (default: ${DEFAULT-VALUE}).")
+            description =
+                    "World items (or sample events) per second over all sources (default:"
+                            + " ${DEFAULT-VALUE}; the world's event time then runs 12.5 times"
+                            + " faster than the clock).")
     double rate;
 
     @Option(
@@ -76,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--no-vision",
-            description = "Leave out the frames (label camera, ID scanner) and OCR.")
+            description = "Leave out the frames (part camera, ID scanner) and OCR.")
     boolean noVision;
 
     @Option(
@@ -84,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
             paramLabel = "DESCRIPTOR",
             description =
                     "descriptor.json of an ONNX image encoder to encode every frame with into "
-                            + "vision features (default: the built-in parts encoder).")
+                            + "vision features (default: the profile's built-in encoder).")
     String visionModel;
 
     @Option(
@@ -112,10 +127,12 @@ final class DemoCommand implements Callable<Integer> {
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-demo");
         conf.set(FusionlineJobOptions.SPEECH_ENABLED, !noSpeech);
+        conf.set(FusionlineJobOptions.PROFILE, profile);
+        boolean world = !profile.equals(FusionlineJobOptions.TEXT_PROFILE);
         check(
                 !(noVision && visionModel != null),
                 "--vision-model and --no-vision exclude each other");
-        if (!noVision) {
+        if (!noVision && !world) {
             conf.set(
                     FusionlineJobOptions.OCR_SOURCES,
                     SampleScans.LABEL_CAMERA + "," + SampleScans.ID_SCANNER);

@@ -71,8 +71,11 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(
             names = "--interval-ms",
-            defaultValue = "2000",
-            description = "Event time between items of one source (default: ${DEFAULT-VALUE}).")
+            defaultValue = "10000",
+            description =
+                    "Event time between items of one source (default: ${DEFAULT-VALUE}). Keep it"
+                            + " above the job's decision window (6 s) plus a voice note or call"
+                            + " (about 4 s), so that one window holds one item.")
     long intervalMs;
 
     @Option(

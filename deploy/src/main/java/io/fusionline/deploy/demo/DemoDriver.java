@@ -1,11 +1,15 @@
 package io.fusionline.deploy.demo;
 
 import io.fusionline.deploy.ingest.FramePublisher;
+import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.multimodal.audio.PhraseSynthesizer;
 import io.fusionline.multimodal.audio.SpeechPhrases;
 import io.fusionline.multimodal.vision.ImageHeader;
+import io.fusionline.multimodal.world.fraud.FraudWorld;
+import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import io.fusionline.operators.audio.AudioChunks;
+import io.fusionline.operators.fusion.FusionOptions;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.media.FrameFormat;
@@ -27,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,9 +45,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Drives the demo against a running job: a background thread produces sample events (and, every
- * {@code badEvery} events, one malformed record); the calling thread reads committed decisions and
- * dead letters and prints one line each.
+ * Drives the demo against a running job; the calling thread reads committed decisions, alerts,
+ * transcripts, features and dead letters and prints one line each.
+ *
+ * <ul>
+ *   <li>Profiles {@code inspection} and {@code fraud}: a background thread publishes that world
+ *       with the {@link WorldSimulator} ({@value #WORLD_SOURCES} sources, an item per source every
+ *       {@value #WORLD_INTERVAL_MS} ms of event time, starting now), and every {@code badEvery}
+ *       items one malformed record.
+ *   <li>Profile {@code text}: background threads produce sample text events (and malformed
+ *       records), spoken phrases and scans.
+ * </ul>
  */
 public final class DemoDriver implements AutoCloseable {
 
@@ -51,6 +64,12 @@ public final class DemoDriver implements AutoCloseable {
 
     /** Length of the demo's audio chunks. */
     static final int AUDIO_CHUNK_MS = 250;
+
+    /** Lines or accounts of the simulated world. */
+    static final int WORLD_SOURCES = 4;
+
+    /** Event time between items of one source in the simulated world. */
+    static final long WORLD_INTERVAL_MS = 10_000;
 
     private final Configuration conf;
     private final long seed;
@@ -91,18 +110,23 @@ public final class DemoDriver implements AutoCloseable {
                                 false),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer());
-        this.producerThread = new Thread(this::produce, "demo-producer");
+        boolean world = FusionlineJobOptions.fusion(conf) != null;
+        this.producerThread =
+                world
+                        ? new Thread(this::simulate, "demo-simulator")
+                        : new Thread(this::produce, "demo-producer");
         this.producerThread.setDaemon(true);
         this.speakerThread =
-                conf.get(FusionlineJobOptions.SPEECH_ENABLED)
+                !world && conf.get(FusionlineJobOptions.SPEECH_ENABLED)
                         ? new Thread(this::speak, "demo-speaker")
                         : null;
         if (speakerThread != null) {
             speakerThread.setDaemon(true);
         }
         this.scannerThread =
-                FusionlineJobOptions.ocrSources(conf).isEmpty()
-                                && FusionlineJobOptions.vision(conf) == null
+                world
+                                || FusionlineJobOptions.ocrSources(conf).isEmpty()
+                                        && FusionlineJobOptions.vision(conf) == null
                         ? null
                         : new Thread(this::scan, "demo-scanner");
         if (scannerThread != null) {
@@ -124,8 +148,12 @@ public final class DemoDriver implements AutoCloseable {
         List<String> topics =
                 new ArrayList<>(
                         List.of(decisionsTopic, conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC)));
-        if (speakerThread != null) {
+        if (conf.get(FusionlineJobOptions.SPEECH_ENABLED)) {
             topics.add(transcriptsTopic);
+        }
+        String alertsTopic = conf.get(FusionlineJobOptions.ALERTS_TOPIC);
+        if (FusionlineJobOptions.fusion(conf) != null) {
+            topics.add(alertsTopic);
         }
         String featuresTopic = conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
         RecordCodec<VisionFeatures> features = format.codec(VisionFeatures.class);
@@ -164,6 +192,8 @@ public final class DemoDriver implements AutoCloseable {
                                 (System.nanoTime() - startedNanos) / 1e9);
                     }
                     out.println(describe(decode(decisions, r.value())));
+                } else if (r.topic().equals(alertsTopic)) {
+                    out.println("ALERT " + describe(decode(decisions, r.value())).substring(6));
                 } else if (r.topic().equals(featuresTopic)) {
                     out.println(describe(decode(features, r.value())));
                 } else if (r.topic().equals(transcriptsTopic)) {
@@ -213,6 +243,47 @@ public final class DemoDriver implements AutoCloseable {
         }
         producer.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Publishes the profile's world until stopped, with a malformed record every badEvery items.
+     */
+    private void simulate() {
+        String topic = conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
+        boolean speak = conf.get(FusionlineJobOptions.SPEECH_ENABLED);
+        LongConsumer onItem =
+                n -> {
+                    if (badEvery > 0 && n % badEvery == 0) {
+                        byte[] junk = ("not a TextEvent #" + n).getBytes(StandardCharsets.UTF_8);
+                        producer.send(new ProducerRecord<>(topic, junk, junk));
+                    }
+                };
+        try (WorldSimulator simulator = new WorldSimulator(conf)) {
+            Instant start = Instant.now();
+            if (FusionOptions.FRAUD.equals(conf.get(FusionlineJobOptions.PROFILE))) {
+                simulator.run(
+                        new FraudWorld(WORLD_SOURCES, WORLD_INTERVAL_MS, seed),
+                        Long.MAX_VALUE,
+                        rate,
+                        start,
+                        speak,
+                        onItem);
+            } else {
+                simulator.run(
+                        new InspectionWorld(WORLD_SOURCES, WORLD_INTERVAL_MS, 224, seed),
+                        Long.MAX_VALUE,
+                        rate,
+                        start,
+                        speak,
+                        onItem);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                System.err.println("fusionline demo: simulator stopped: " + e.getMessage());
+            }
+        }
     }
 
     private void produce() {
@@ -358,14 +429,22 @@ public final class DemoDriver implements AutoCloseable {
     }
 
     static String describe(Decision d) {
+        StringBuilder alpha = new StringBuilder();
+        d.getAlpha()
+                .forEach(
+                        (m, a) ->
+                                alpha.append(
+                                        String.format(java.util.Locale.ROOT, " %s=%.2f", m, a)));
         return String.format(
-                "decision     %-11s #%-4d %-16s score %.2f  %-9s %s",
+                java.util.Locale.ROOT,
+                "decision     %-11s #%-4d %-16s score %.2f  %-9s %s%s",
                 d.getSourceId(),
                 d.getSequence(),
                 d.getLabel(),
                 d.getScore(),
                 d.getAction(),
-                d.getExplanation());
+                d.getExplanation(),
+                alpha.length() == 0 ? "" : "  α" + alpha);
     }
 
     static String describe(Transcript t) {

@@ -32,7 +32,8 @@ public final class FusionlineTopics {
                 conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC),
                 conf.get(FusionlineJobOptions.FRAMES_TOPIC),
                 conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC),
-                conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC));
+                conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC),
+                conf.get(FusionlineJobOptions.ALERTS_TOPIC));
     }
 
     /**

@@ -74,6 +74,29 @@ public final class BuiltInModels {
         return VisionModelDescriptor.load(Path.of(reference));
     }
 
+    /**
+     * The fusion descriptor a reference names: {@code builtin:<id>} for a built-in fusion model,
+     * else the path of a {@code fusion.json}. Problems are one-line {@link
+     * io.fusionline.multimodal.vision.ModelDescriptorException}s.
+     */
+    public static FusionModelDescriptor resolveFusion(String reference) {
+        if (reference.startsWith(PREFIX)) {
+            String id = reference.substring(PREFIX.length());
+            if (!List.of(INSPECTION_FUSION, FRAUD_FUSION).contains(id)) {
+                throw new io.fusionline.multimodal.vision.ModelDescriptorException(
+                        "no built-in fusion model \""
+                                + id
+                                + "\" (there are "
+                                + INSPECTION_FUSION
+                                + " and "
+                                + FRAUD_FUSION
+                                + ")");
+            }
+            return fusion(id);
+        }
+        return FusionModelDescriptor.load(Path.of(reference));
+    }
+
     /** The vision encoder a fusion profile's model was trained with. */
     public static String visionFor(String fusionId) {
         return fusionId.equals(FRAUD_FUSION) ? DOCUMENT_VISION : INSPECTION_VISION;

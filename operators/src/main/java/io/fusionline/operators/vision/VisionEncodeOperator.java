@@ -7,6 +7,7 @@ import io.fusionline.multimodal.vision.VisionEmbedding;
 import io.fusionline.multimodal.vision.VisionEncoder;
 import io.fusionline.multimodal.vision.VisionModelDescriptor;
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.batch.MicroBatchOperator;
 import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
@@ -14,35 +15,19 @@ import io.fusionline.schema.vision.VisionFeatures;
 import io.fusionline.schema.vision.VisionTensors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.Meter;
 import org.apache.flink.metrics.MeterView;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Frames → {@link VisionFeatures} with an ONNX encoder, in micro-batches.
+ * Frames → {@link VisionFeatures} with an ONNX encoder, in micro-batches ({@link
+ * MicroBatchOperator}: B frames or T ms, order kept, empty at every checkpoint).
  *
- * <p><b>Batching.</b> Each frame is decoded and pre-processed on arrival into the next slot of a
- * batch buffer. The batch runs when it holds {@code batchSize} frames (B) or when its first frame
- * has waited {@code batchTimeout} (T) of processing time, whichever comes first. Under load batches
- * fill and throughput rises with B; at low load no frame waits longer than T plus one inference.
- * Frames in flight are bounded by B: the operator holds at most B frames and otherwise
- * back-pressures its input through Flink's network stack.
- *
- * <p><b>Order and exactly-once.</b> Output keeps input order (per source, and overall), each frame
- * exactly once. The buffer is flushed before every checkpoint barrier ({@link
- * #prepareSnapshotPreBarrier}) and at end of input, so it is always empty in a snapshot and needs
- * no state; after a failure, frames since the last checkpoint are replayed from Kafka. A watermark
- * that arrives while frames are buffered is held back and forwarded after them, so it never
- * overtakes them.
+ * <p>Each frame is decoded and pre-processed on arrival into the next slot of the batch's pixel
+ * buffer; ONNX Runtime runs the batch once. Features carry the pooled embedding, the patch tokens
+ * (unless the options drop them), the patch grid's width, and the encoder's own class logits when
+ * its descriptor names them (the fusion stage's early exit reads them).
  *
  * <p><b>Bad input.</b> A frame that fails to decode (corrupt data, a region of interest outside the
  * image) goes to the {@link DeadLetters} side output with stage {@value #STAGE} and the reason.
@@ -53,8 +38,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>Metrics: {@code framesPerSecond} (meter), {@code batchSize} and {@code inferenceMillis}
  * (histograms, per batch), {@code frames}, {@code deadLettered}.
  */
-public final class VisionEncodeOperator extends AbstractStreamOperator<VisionFeatures>
-        implements OneInputStreamOperator<VideoFrame, VisionFeatures> {
+public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, VisionFeatures> {
     private static final long serialVersionUID = 1L;
 
     /** Stage name in dead letters. */
@@ -68,21 +52,17 @@ public final class VisionEncodeOperator extends AbstractStreamOperator<VisionFea
     private transient FramePreprocessor preprocessor;
     private transient RecordCodec<VideoFrame> codec;
     private transient String model;
+    private transient List<String> logitLabels;
+    private transient int gridWidth;
     private transient int capacity;
     private transient int tensorSize;
     private transient float[] pixels;
-    private transient List<StreamRecord<VideoFrame>> pending;
-    private transient ScheduledFuture<?> timer;
-    private transient long generation;
-    private transient Watermark heldWatermark;
 
     private transient Counter frames;
     private transient Counter deadLettered;
-    private transient Meter framesPerSecond;
-    private transient Histogram batchSizes;
-    private transient Histogram inferenceMillis;
 
     public VisionEncodeOperator(VisionOptions options, WireFormat wireFormat, String framesTopic) {
+        super(options.batchTimeout());
         this.options = options;
         this.wireFormat = wireFormat;
         this.framesTopic = framesTopic;
@@ -96,30 +76,28 @@ public final class VisionEncodeOperator extends AbstractStreamOperator<VisionFea
         preprocessor = new FramePreprocessor(descriptor.input(), options.limits());
         codec = wireFormat.codec(VideoFrame.class);
         model = descriptor.modelRef();
+        logitLabels = descriptor.logitsOutput() == null ? List.of() : descriptor.labels();
         capacity = Math.min(options.batchSize(), encoder.maxBatch());
         tensorSize = descriptor.input().tensorSize();
         pixels = new float[capacity * tensorSize];
-        pending = new ArrayList<>(capacity);
 
         frames = getMetricGroup().counter("frames");
         deadLettered = getMetricGroup().counter("deadLettered");
-        framesPerSecond = getMetricGroup().meter("framesPerSecond", new MeterView(frames));
-        batchSizes =
-                getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-        inferenceMillis =
-                getMetricGroup()
-                        .histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
+        getMetricGroup().meter("framesPerSecond", new MeterView(frames));
     }
 
     @Override
-    public void processElement(StreamRecord<VideoFrame> element) throws Exception {
+    protected int capacity() {
+        return capacity;
+    }
+
+    @Override
+    protected boolean admit(StreamRecord<VideoFrame> element, int slot) {
         VideoFrame frame = element.getValue();
         try {
             preprocessor.toTensor(
-                    VideoFrames.image(frame),
-                    VideoFrames.crop(frame),
-                    pixels,
-                    pending.size() * tensorSize);
+                    VideoFrames.image(frame), VideoFrames.crop(frame), pixels, slot * tensorSize);
+            return true;
         } catch (ImageFormatException e) {
             deadLettered.inc();
             byte[] key =
@@ -135,94 +113,52 @@ public final class VisionEncodeOperator extends AbstractStreamOperator<VisionFea
                                     codec.encode(frame),
                                     STAGE,
                                     VideoFrames.name(frame) + ": " + e.getMessage())));
-            return;
-        }
-        pending.add(element.copy(frame));
-        if (pending.size() >= capacity) {
-            flush();
-        } else if (pending.size() == 1) {
-            long due =
-                    getProcessingTimeService().getCurrentProcessingTime()
-                            + options.batchTimeout().toMillis();
-            long batch = generation;
-            timer =
-                    getProcessingTimeService()
-                            .registerTimer(
-                                    due,
-                                    time -> {
-                                        if (batch == generation) {
-                                            flush();
-                                        }
-                                    });
+            return false;
         }
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        if (pending.isEmpty()) {
-            super.processWatermark(mark);
-        } else {
-            heldWatermark = mark;
+    protected void runBatch(List<StreamRecord<VideoFrame>> batch) {
+        int n = batch.size();
+        long start = System.nanoTime();
+        List<VisionEmbedding> embeddings = encoder.encode(pixels, n);
+        float millis = (System.nanoTime() - start) / 1e6f;
+        if (gridWidth == 0 && n > 0) {
+            gridWidth = gridWidth(embeddings.get(0).patches());
         }
+        for (int i = 0; i < n; i++) {
+            StreamRecord<VideoFrame> in = batch.get(i);
+            output.collect(in.replace(features(in.getValue(), embeddings.get(i), millis / n)));
+        }
+        frames.inc(n);
     }
 
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void finish() throws Exception {
-        flush();
-        super.finish();
-    }
-
-    /** Encodes the buffered frames and emits their features in arrival order. */
-    private void flush() throws Exception {
-        generation++;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-        int n = pending.size();
-        if (n > 0) {
-            long start = System.nanoTime();
-            List<VisionEmbedding> embeddings = encoder.encode(pixels, n);
-            float millis = (System.nanoTime() - start) / 1e6f;
-            inferenceMillis.update(Math.round(millis));
-            batchSizes.update(n);
-            for (int i = 0; i < n; i++) {
-                StreamRecord<VideoFrame> in = pending.get(i);
-                output.collect(in.replace(features(in.getValue(), embeddings.get(i), millis / n)));
-            }
-            frames.inc(n);
-            pending.clear();
-        }
-        if (heldWatermark != null) {
-            Watermark mark = heldWatermark;
-            heldWatermark = null;
-            super.processWatermark(mark);
-        }
+    /** Width of a square-patch grid of {@code patches} over the model's input, 0 if none fits. */
+    private int gridWidth(int patches) {
+        VisionModelDescriptor d = BuiltInModels.resolveVision(options.descriptor());
+        double side = Math.sqrt((double) d.input().width() * d.input().height() / patches);
+        int width = (int) Math.round(d.input().width() / side);
+        int height = (int) Math.round(d.input().height() / side);
+        return width * height == patches ? width : 0;
     }
 
     private VisionFeatures features(VideoFrame frame, VisionEmbedding e, float millisPerFrame) {
-        List<Float> pooled = new ArrayList<>(e.dim());
-        for (float v : e.pooled()) {
-            pooled.add(v);
-        }
+        List<Float> logits = e.logits() == null ? List.of() : VisionTensors.list(e.logits());
         return VisionFeatures.newBuilder()
                 .setSourceId(frame.getSourceId())
                 .setSequence(frame.getSequence())
                 .setEventTime(frame.getEventTime())
                 .setModel(model)
-                .setPooled(pooled)
+                .setPooled(VisionTensors.list(e.pooled()))
                 .setPatchCount(options.keepPatchTokens() ? e.patches() : 0)
                 .setPatchDim(e.dim())
                 .setPatchTokens(
                         options.keepPatchTokens()
                                 ? VisionTensors.pack(e.patchTokens())
                                 : ByteBuffer.allocate(0))
+                .setLogits(logits)
+                .setLogitLabels(e.logits() == null ? List.of() : logitLabels)
+                .setGridWidth(gridWidth)
                 .setInferenceMillis(millisPerFrame)
                 .build();
     }

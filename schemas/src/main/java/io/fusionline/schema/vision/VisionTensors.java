@@ -2,8 +2,13 @@ package io.fusionline.schema.vision;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Float tensors carried as bytes in {@link VisionFeatures}: little-endian float32, row-major. */
+/**
+ * Float tensors carried as bytes in {@link VisionFeatures} and {@code TextFeatures}: little-endian
+ * float32, row-major.
+ */
 public final class VisionTensors {
 
     private VisionTensors() {}
@@ -21,6 +26,15 @@ public final class VisionTensors {
         ByteBuffer view = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[view.remaining() / Float.BYTES];
         view.asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** Floats as the boxed list an Avro {@code array<float>} field takes. */
+    public static List<Float> list(float[] values) {
+        List<Float> out = new ArrayList<>(values.length);
+        for (float v : values) {
+            out.add(v);
+        }
         return out;
     }
 

@@ -1,0 +1,185 @@
+package io.fusionline.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusionline.deploy.simulate.WorldSimulator;
+import io.fusionline.jobs.FusionlineJob;
+import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaConnectors;
+import io.fusionline.multimodal.world.fraud.FraudWorld;
+import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.decision.DecisionAction;
+import io.fusionline.schema.decision.DecisionRoute;
+import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.world.GroundTruth;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Both worlds end to end through the fusion profile on a real broker and MiniCluster: the simulator
+ * publishes frames, logs or payments, spoken notes or calls, and scans; the job encodes them,
+ * aligns them per source in event time, fuses them with the built-in models, and commits exactly
+ * one decision per item, and its alerts (a subset, same ids) at once.
+ */
+class FusionPipelineITCase {
+
+    @RegisterExtension
+    @Order(1)
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    @Order(2)
+    static final MiniClusterExtension FLINK = TestJobs.miniCluster();
+
+    private static final Instant START = Instant.parse("2026-11-23T09:00:00Z");
+
+    @Test
+    void shouldDecideEveryPartOfTheFactoryLineExactlyOnce() throws Exception {
+        Configuration conf = conf("fuse-insp", "inspection");
+        try (WorldSimulator simulator = new WorldSimulator(conf)) {
+            simulator.run(new InspectionWorld(2, 10_000, 224, 11), 16, 0, START, true, n -> {});
+        }
+        Map<String, Decision> decisions = runAndCheckExactlyOnce(conf, 16);
+
+        assertThat(decisions.values())
+                .allSatisfy(d -> assertThat(d.getModalities()).contains("vision", "log"))
+                .allSatisfy(
+                        d -> assertThat(d.getModel()).startsWith("fusionline-inspection-fusion@"));
+        List<GroundTruth> truth = truth(conf);
+        List<GroundTruth> noted =
+                truth.stream().filter(t -> t.getAttributes().containsKey("note")).toList();
+        assertThat(noted).isNotEmpty();
+        long heard =
+                noted.stream()
+                        .filter(t -> decisions.get(key(t)).getModalities().contains("speech"))
+                        .count();
+        assertThat(heard).isGreaterThanOrEqualTo(Math.round(noted.size() * 0.8));
+        assertThat(
+                        decisions.values().stream()
+                                .filter(d -> d.getRoute() == DecisionRoute.FUSION)
+                                .filter(d -> d.getModalities().size() > 1))
+                .allSatisfy(d -> assertThat(d.getVisionEvidence().getPatches()).hasSize(5));
+    }
+
+    @Test
+    void shouldScoreEveryPaymentOfTheFraudDeskExactlyOnce() throws Exception {
+        Configuration conf = conf("fuse-fraud", "fraud");
+        try (WorldSimulator simulator = new WorldSimulator(conf)) {
+            simulator.run(new FraudWorld(3, 10_000, 4), 24, 0, START, true, n -> {});
+        }
+        Map<String, Decision> decisions = runAndCheckExactlyOnce(conf, 24);
+
+        assertThat(decisions.values())
+                .allSatisfy(d -> assertThat(d.getModalities()).contains("transaction"))
+                .allSatisfy(
+                        d ->
+                                assertThat(d.getClassProbabilities().get("fraud"))
+                                        .isEqualTo(d.getScore()));
+        for (GroundTruth t : truth(conf)) {
+            Decision d = decisions.get(key(t));
+            assertThat(d.getModalities().contains("vision"))
+                    .as("document of %s", key(t))
+                    .isEqualTo(t.getAttributes().containsKey("tampering"));
+        }
+    }
+
+    /**
+     * Runs the job over what the simulator published; checks one committed decision per ground
+     * truth item (matched by source and event time), unique ids, alerts = the decisions that stop
+     * or block, and no dead letters. Returns the decisions by item key.
+     */
+    private static Map<String, Decision> runAndCheckExactlyOnce(Configuration conf, int items)
+            throws Exception {
+        StreamExecutionEnvironment env = TestJobs.environment(conf);
+        FusionlineJob.onKafka(conf)
+                .textEvents(KafkaConnectors.textEventsSource(conf, OffsetsInitializer.latest()))
+                .audio(KafkaConnectors.audioSource(conf, OffsetsInitializer.latest()))
+                .frames(KafkaConnectors.framesSource(conf, OffsetsInitializer.latest()))
+                .build()
+                .addTo(env);
+        env.executeAsync(conf.get(FusionlineJobOptions.PROFILE) + "-it")
+                .getJobExecutionResult()
+                .get(4, TimeUnit.MINUTES);
+
+        KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers());
+        List<Decision> decisions =
+                kafka.readAllCommitted(
+                        conf.get(FusionlineJobOptions.DECISIONS_TOPIC), Decision.class);
+        List<Decision> alerts =
+                kafka.readAllCommitted(conf.get(FusionlineJobOptions.ALERTS_TOPIC), Decision.class);
+        List<DeadLetter> dead =
+                kafka.readAllCommitted(
+                        conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC), DeadLetter.class);
+        List<GroundTruth> truth = truth(conf);
+
+        assertThat(dead).extracting(DeadLetter::getReason).isEmpty();
+        assertThat(truth).hasSize(items);
+        assertThat(decisions).hasSize(items);
+        assertThat(decisions).extracting(Decision::getDecisionId).doesNotHaveDuplicates();
+        Map<String, Decision> byItem =
+                decisions.stream()
+                        .collect(
+                                Collectors.toMap(
+                                        d -> d.getSourceId() + "@" + d.getEventTime(),
+                                        Function.identity()));
+        assertThat(byItem.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        truth.stream().map(FusionPipelineITCase::key).toList());
+        List<Decision> stopping =
+                decisions.stream()
+                        .filter(
+                                d ->
+                                        d.getAction() == DecisionAction.STOP_LINE
+                                                || d.getAction() == DecisionAction.BLOCK)
+                        .toList();
+        assertThat(alerts).containsExactlyInAnyOrderElementsOf(stopping);
+        return byItem;
+    }
+
+    private static String key(GroundTruth t) {
+        return t.getSourceId() + "@" + t.getEventTime();
+    }
+
+    private static List<GroundTruth> truth(Configuration conf) {
+        return new KafkaTestClients(KAFKA.bootstrapServers())
+                .readAllCommitted(
+                        conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC), GroundTruth.class);
+    }
+
+    private static Configuration conf(String test, String profile) {
+        Configuration conf = TestJobs.jobConf(KAFKA.bootstrapServers(), test);
+        conf.set(FusionlineJobOptions.PROFILE, profile);
+        conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
+        conf.set(FusionlineJobOptions.FRAMES_TOPIC, test + "-frames");
+        conf.set(FusionlineJobOptions.AUDIO_TOPIC, test + "-audio");
+        conf.set(FusionlineJobOptions.TRANSCRIPTS_TOPIC, test + "-transcripts");
+        conf.set(FusionlineJobOptions.VISION_FEATURES_TOPIC, test + "-features");
+        conf.set(FusionlineJobOptions.GROUND_TRUTH_TOPIC, test + "-truth");
+        conf.set(FusionlineJobOptions.ALERTS_TOPIC, test + "-alerts");
+        FusionlineJobOptions.validate(conf);
+        KAFKA.createTopics(
+                2,
+                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
+                test + "-frames",
+                test + "-audio",
+                test + "-transcripts",
+                test + "-features",
+                test + "-truth",
+                test + "-alerts",
+                conf.get(FusionlineJobOptions.DECISIONS_TOPIC),
+                conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC));
+        return conf;
+    }
+}

@@ -1,0 +1,2 @@
+/** Micro-batching for the operators that call ONNX Runtime. */
+package io.fusionline.operators.batch;

@@ -1,0 +1,237 @@
+package io.fusionline.operators.fusion;
+
+import io.fusionline.operators.DeadLetters;
+import io.fusionline.schema.fusion.AlignedWindow;
+import io.fusionline.schema.fusion.AlignmentInput;
+import io.fusionline.schema.fusion.TextFeatures;
+import io.fusionline.schema.serde.WireFormat;
+import io.fusionline.schema.text.TextEvent;
+import io.fusionline.schema.vision.VisionFeatures;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Gathers each source's frames (as vision features) and texts (logs, payments, transcripts, OCR)
+ * into event-time windows, one per decision. Keyed by source id.
+ *
+ * <p><b>Windows.</b> A window starts at the event time {@code s} of the earliest input of its
+ * source not yet in a window and holds every input of the source with event time in {@code [s, s +
+ * span]}. It closes when the watermark passes {@code s + span}; the next input then starts the next
+ * window. So an item's frame and log line (at the item's time) and the operator's voice note or the
+ * call that follows it (its transcript is stamped with the end of the speech) land in one window,
+ * without fixed window boundaries cutting an item in two. A window may lack any modality; the
+ * fusion stage masks what is missing and records what was present.
+ *
+ * <p><b>Late inputs.</b> An input whose event time is at or behind the watermark when it arrives
+ * can no longer join its window: it goes to the {@link DeadLetters} side output (stage {@value
+ * #STAGE}, reason {@code late: ...}) and is counted ({@code lateInputs}), never dropped silently.
+ * How late an input may be is the watermark's bounded out-of-orderness.
+ *
+ * <p><b>State and failover.</b> Inputs wait in keyed list state until their window closes; an
+ * event-time timer at {@code t + span} per input closes windows. A per-source window counter (the
+ * decision's sequence) expires after {@code stateIdleTimeout} without windows. All of it is in
+ * checkpoints, so windows survive failover and rescaling. Windows are deterministic for the same
+ * inputs and watermarks: a window's start, and with it the decision id, is an input's event time.
+ *
+ * <p>Metrics: {@code windows}, {@code lateInputs} (counters), {@code windowInputs} (histogram).
+ */
+public final class AlignmentFunction
+        extends KeyedProcessFunction<String, AlignmentInput, AlignedWindow> {
+    private static final long serialVersionUID = 1L;
+
+    /** Stage name in dead letters. */
+    public static final String STAGE = "align";
+
+    /** Order of inputs within a window: event time, frames first, then by kind and text. */
+    static final Comparator<AlignmentInput> ORDER =
+            Comparator.comparingLong(AlignmentFunction::eventTime)
+                    .thenComparing(in -> in.getVision() == null)
+                    .thenComparing(
+                            in ->
+                                    in.getVision() != null
+                                            ? Long.toString(in.getVision().getSequence())
+                                            : in.getText().getEvent().getKind()
+                                                    + "/"
+                                                    + in.getText().getEvent().getText());
+
+    private final Duration span;
+    private final Duration stateIdleTimeout;
+    private final WireFormat wireFormat;
+    private final String visionTopic;
+    private final String textTopic;
+
+    private transient ListState<AlignmentInput> buffer;
+    private transient ValueState<Long> sequence;
+    private transient Counter windows;
+    private transient Counter lateInputs;
+    private transient Histogram windowInputs;
+
+    /**
+     * @param visionTopic topic named in dead letters of late frames' features
+     * @param textTopic topic named in dead letters of late texts
+     */
+    public AlignmentFunction(
+            Duration span,
+            Duration stateIdleTimeout,
+            WireFormat wireFormat,
+            String visionTopic,
+            String textTopic) {
+        this.span = span;
+        this.stateIdleTimeout = stateIdleTimeout;
+        this.wireFormat = wireFormat;
+        this.visionTopic = visionTopic;
+        this.textTopic = textTopic;
+    }
+
+    /** The input's event time in epoch ms. */
+    public static long eventTime(AlignmentInput in) {
+        return in.getVision() != null
+                ? in.getVision().getEventTime().toEpochMilli()
+                : in.getText().getEvent().getEventTime().toEpochMilli();
+    }
+
+    /** The input's source id, the key of the alignment stage. */
+    public static String sourceId(AlignmentInput in) {
+        return in.getVision() != null
+                ? in.getVision().getSourceId()
+                : in.getText().getEvent().getSourceId();
+    }
+
+    /** An input holding {@code features}. */
+    public static AlignmentInput of(VisionFeatures features) {
+        return AlignmentInput.newBuilder()
+                .setVision(features)
+                .setArrivedMillis(System.currentTimeMillis())
+                .build();
+    }
+
+    /** An input holding {@code features}. */
+    public static AlignmentInput of(TextFeatures features) {
+        return AlignmentInput.newBuilder()
+                .setText(features)
+                .setArrivedMillis(System.currentTimeMillis())
+                .build();
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        buffer =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "inputs", new AvroTypeInfo<>(AlignmentInput.class)));
+        ValueStateDescriptor<Long> counter = new ValueStateDescriptor<>("windows", Types.LONG);
+        counter.enableTimeToLive(StateTtlConfig.newBuilder(stateIdleTimeout).build());
+        sequence = getRuntimeContext().getState(counter);
+        windows = getRuntimeContext().getMetricGroup().counter("windows");
+        lateInputs = getRuntimeContext().getMetricGroup().counter("lateInputs");
+        windowInputs =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .histogram("windowInputs", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public void processElement(AlignmentInput in, Context ctx, Collector<AlignedWindow> out)
+            throws Exception {
+        long time = eventTime(in);
+        long watermark = ctx.timerService().currentWatermark();
+        if (time <= watermark) {
+            lateInputs.inc();
+            ctx.output(DeadLetters.TAG, late(in, ctx.getCurrentKey(), time, watermark));
+            return;
+        }
+        buffer.add(in);
+        ctx.timerService().registerEventTimeTimer(time + span.toMillis());
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
+            throws Exception {
+        List<AlignmentInput> waiting = new ArrayList<>();
+        buffer.get().forEach(waiting::add);
+        if (waiting.isEmpty()) {
+            return;
+        }
+        waiting.sort(ORDER);
+        long watermark = Math.max(timestamp, ctx.timerService().currentWatermark());
+        int from = 0;
+        while (from < waiting.size()
+                && eventTime(waiting.get(from)) + span.toMillis() <= watermark) {
+            long start = eventTime(waiting.get(from));
+            long end = start + span.toMillis();
+            int to = from;
+            while (to < waiting.size() && eventTime(waiting.get(to)) <= end) {
+                to++;
+            }
+            out.collect(window(ctx.getCurrentKey(), start, end, waiting.subList(from, to)));
+            from = to;
+        }
+        if (from > 0) {
+            buffer.update(new ArrayList<>(waiting.subList(from, waiting.size())));
+        }
+    }
+
+    private AlignedWindow window(String source, long start, long end, List<AlignmentInput> inputs)
+            throws Exception {
+        long next = (sequence.value() == null ? 0 : sequence.value()) + 1;
+        sequence.update(next);
+        List<VisionFeatures> vision = new ArrayList<>();
+        List<TextFeatures> texts = new ArrayList<>();
+        long firstSeen = Long.MAX_VALUE;
+        for (AlignmentInput in : inputs) {
+            if (in.getVision() != null) {
+                vision.add(in.getVision());
+            } else {
+                texts.add(in.getText());
+            }
+            firstSeen = Math.min(firstSeen, in.getArrivedMillis());
+        }
+        windows.inc();
+        windowInputs.update(inputs.size());
+        return AlignedWindow.newBuilder()
+                .setSourceId(source)
+                .setStart(Instant.ofEpochMilli(start))
+                .setEnd(Instant.ofEpochMilli(end))
+                .setSequence(next)
+                .setVision(vision)
+                .setTexts(texts)
+                .setFirstSeenMillis(firstSeen)
+                .setClosedMillis(System.currentTimeMillis())
+                .build();
+    }
+
+    private io.fusionline.schema.ops.DeadLetter late(
+            AlignmentInput in, String source, long time, long watermark) {
+        String reason =
+                String.format(
+                        "late: event time %s is %d ms behind the watermark %s; its window has closed",
+                        Instant.ofEpochMilli(time),
+                        watermark - time,
+                        Instant.ofEpochMilli(watermark));
+        byte[] key = source.getBytes(StandardCharsets.UTF_8);
+        if (in.getVision() != null) {
+            byte[] payload = wireFormat.codec(VisionFeatures.class).encode(in.getVision());
+            return DeadLetters.of(visionTopic, key, payload, STAGE, reason);
+        }
+        byte[] payload = wireFormat.codec(TextEvent.class).encode(in.getText().getEvent());
+        return DeadLetters.of(textTopic, key, payload, STAGE, reason);
+    }
+}

@@ -1,0 +1,108 @@
+package io.fusionline.operators.fusion;
+
+import io.fusionline.multimodal.text.TextEmbedding;
+import io.fusionline.multimodal.text.TextEncoder;
+import io.fusionline.schema.fusion.TextFeatures;
+import io.fusionline.schema.text.TextEvent;
+import io.fusionline.schema.vision.VisionTensors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Text events → {@link TextFeatures}: word pieces and MiniLM token vectors ({@link TextEncoder}),
+ * one text per model call, cut at the fusion model's token slots. The event travels along, so its
+ * attributes and numeric features reach the fusion model.
+ *
+ * <p>Every event yields exactly one output (an empty text yields {@code [CLS] [SEP]} and counts as
+ * no language at fusion). Stateless: order and exactly-once follow from the input. The encoder's
+ * session is shared per JVM, opened in {@link #open} and released in {@link #close}.
+ *
+ * <p>Metrics: {@code texts} (counter), {@code inferenceMillis} (histogram).
+ */
+public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFeatures> {
+    private static final long serialVersionUID = 1L;
+
+    private final int maxTokens;
+    private final int intraOpThreads;
+
+    private transient TextEncoder encoder;
+    private transient Counter texts;
+    private transient Histogram inferenceMillis;
+
+    /**
+     * @param maxTokens token slots per text, {@code [CLS]} and {@code [SEP]} included (the fusion
+     *     model's {@code text.maxTokens})
+     */
+    public TextEncodeFunction(int maxTokens, int intraOpThreads) {
+        this.maxTokens = maxTokens;
+        this.intraOpThreads = intraOpThreads;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        encoder = TextEncoder.open(intraOpThreads, maxTokens);
+        texts = getRuntimeContext().getMetricGroup().counter("texts");
+        inferenceMillis =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public void processElement(TextEvent event, Context ctx, Collector<TextFeatures> out) {
+        long start = System.nanoTime();
+        TextEmbedding e = encoder.encode(event.getText() == null ? "" : event.getText());
+        float millis = (System.nanoTime() - start) / 1e6f;
+        inferenceMillis.update(Math.round(millis));
+        texts.inc();
+        out.collect(features(event, e, millis));
+    }
+
+    /** {@code e}, the encoding of {@code event}'s text, as the record that carries it. */
+    public static TextFeatures features(TextEvent event, TextEmbedding e, float millis) {
+        List<Integer> wordOfPiece = new ArrayList<>(e.wordOfPiece().length);
+        for (int w : e.wordOfPiece()) {
+            wordOfPiece.add(w);
+        }
+        return TextFeatures.newBuilder()
+                .setEvent(event)
+                .setPieces(Arrays.asList(e.pieces()))
+                .setWords(Arrays.asList(e.words()))
+                .setWordOfPiece(wordOfPiece)
+                .setDim(e.dim())
+                .setTokenVectors(VisionTensors.pack(e.tokenVectors()))
+                .setTextEncoder(TextEncoder.MODEL_ID)
+                .setInferenceMillis(millis)
+                .build();
+    }
+
+    /** The embedding {@code features} carries (the sentence vector is not carried: null). */
+    public static TextEmbedding embedding(TextFeatures features) {
+        int[] wordOfPiece = new int[features.getWordOfPiece().size()];
+        for (int i = 0; i < wordOfPiece.length; i++) {
+            wordOfPiece[i] = features.getWordOfPiece().get(i);
+        }
+        return new TextEmbedding(
+                features.getPieces().toArray(String[]::new),
+                features.getWords().toArray(String[]::new),
+                wordOfPiece,
+                VisionTensors.unpack(features.getTokenVectors()),
+                null,
+                features.getDim());
+    }
+
+    @Override
+    public void close() {
+        if (encoder != null) {
+            encoder.close();
+            encoder = null;
+        }
+    }
+}

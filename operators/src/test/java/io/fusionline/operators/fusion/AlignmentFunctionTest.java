@@ -1,0 +1,203 @@
+package io.fusionline.operators.fusion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fusionline.operators.DeadLetters;
+import io.fusionline.schema.fusion.AlignedWindow;
+import io.fusionline.schema.fusion.AlignmentInput;
+import io.fusionline.schema.fusion.TextFeatures;
+import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.serde.WireFormat;
+import io.fusionline.schema.text.TextEvent;
+import io.fusionline.schema.text.TextKind;
+import io.fusionline.schema.vision.VisionFeatures;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AlignmentFunctionTest {
+
+    private static final long SPAN = 5_000;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, AlignmentInput, AlignedWindow> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = open(null);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AlignmentInput, AlignedWindow>
+            open(org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore)
+                    throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new AlignmentFunction(
+                                        Duration.ofMillis(SPAN),
+                                        Duration.ofHours(1),
+                                        WireFormat.named("single-object"),
+                                        "vision-features",
+                                        "text-events")),
+                        AlignmentFunction::sourceId,
+                        Types.STRING);
+        if (restore != null) {
+            h.initializeState(restore);
+        }
+        h.open();
+        return h;
+    }
+
+    @Test
+    void shouldGatherAnItemsFrameLogAndLaterTranscriptIntoOneWindowPerSource() throws Exception {
+        harness.processElement(frame("line-1", 10_000, 0), 10_000);
+        harness.processElement(text("line-1", 10_000, TextKind.MACHINE_LOG, "temp 71"), 10_000);
+        harness.processElement(frame("line-2", 12_000, 0), 12_000);
+        harness.processElement(text("line-1", 13_500, TextKind.TRANSCRIPT, "deep scratch"), 13_500);
+        harness.processElement(frame("line-1", 20_000, 1), 20_000);
+
+        assertThat(harness.numEventTimeTimers()).isEqualTo(4); // 15 000, 17 000, 18 500, 25 000
+        harness.processWatermark(new Watermark(14_999));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(new Watermark(18_500));
+        List<AlignedWindow> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        AlignedWindow first = out.get(0);
+        assertThat(first.getSourceId()).isEqualTo("line-1");
+        assertThat(first.getStart()).isEqualTo(Instant.ofEpochMilli(10_000));
+        assertThat(first.getEnd()).isEqualTo(Instant.ofEpochMilli(15_000));
+        assertThat(first.getSequence()).isEqualTo(1);
+        assertThat(first.getVision()).extracting(VisionFeatures::getSequence).containsExactly(0L);
+        assertThat(first.getTexts())
+                .extracting(t -> t.getEvent().getKind())
+                .containsExactly(TextKind.MACHINE_LOG, TextKind.TRANSCRIPT);
+        assertThat(out.get(1).getSourceId()).isEqualTo("line-2");
+        assertThat(out.get(1).getTexts()).isEmpty(); // a window without text is still a window
+        // line-1's next frame waits for its own window; line-2's state is empty
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(3); // line-1 inputs + 2 counters
+    }
+
+    @Test
+    void shouldOrderOutOfOrderInputsByEventTime() throws Exception {
+        harness.processElement(
+                text("call-1", 31_000, TextKind.TRANSCRIPT, "my card was stolen"), 31_000);
+        harness.processElement(
+                text("call-1", 30_000, TextKind.TRANSACTION, "amount 90 EUR"), 30_000);
+        harness.processElement(frame("call-1", 30_000, 4), 30_000);
+        harness.processElement(
+                text("call-1", 36_000, TextKind.TRANSACTION, "amount 5 EUR"), 36_000);
+
+        harness.processWatermark(new Watermark(41_000));
+        List<AlignedWindow> out = harness.extractOutputValues();
+        assertThat(out)
+                .extracting(w -> w.getStart().toEpochMilli())
+                .containsExactly(30_000L, 36_000L);
+        assertThat(out.get(0).getVision()).hasSize(1);
+        assertThat(out.get(0).getTexts())
+                .extracting(t -> t.getEvent().getText())
+                .containsExactly("amount 90 EUR", "my card was stolen");
+        assertThat(out).extracting(AlignedWindow::getSequence).containsExactly(1L, 2L);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldSendLateInputsToDeadLettersWithReasonAndCountNothingElse() throws Exception {
+        harness.processElement(frame("line-1", 10_000, 0), 10_000);
+        harness.processWatermark(new Watermark(16_000));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+
+        harness.processElement(text("line-1", 14_000, TextKind.TRANSCRIPT, "crack"), 14_000);
+
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        List<DeadLetter> late =
+                harness.getSideOutput(DeadLetters.TAG).stream()
+                        .map(StreamRecord::getValue)
+                        .toList();
+        assertThat(late).hasSize(1);
+        assertThat(late.get(0).getStage()).isEqualTo(AlignmentFunction.STAGE);
+        assertThat(late.get(0).getOriginalTopic()).isEqualTo("text-events");
+        assertThat(late.get(0).getReason()).startsWith("late: ").contains("2000 ms behind");
+        assertThat(
+                        WireFormat.named("single-object")
+                                .codec(TextEvent.class)
+                                .decode(late.get(0).getPayload().array())
+                                .getText())
+                .isEqualTo("crack");
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldKeepWaitingInputsAndTheWindowCounterAcrossSnapshotAndRestore() throws Exception {
+        harness.processElement(frame("line-5", 1_000, 0), 1_000);
+        harness.processWatermark(new Watermark(7_000));
+        harness.processElement(frame("line-5", 8_000, 1), 8_000);
+        harness.processElement(text("line-5", 8_000, TextKind.MACHINE_LOG, "wear 0.9"), 8_000);
+        var snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = open(snapshot);
+        harness.processElement(
+                new StreamRecord<>(text("line-5", 9_000, TextKind.TRANSCRIPT, "dent"), 9_000));
+        harness.processWatermark(new Watermark(13_000));
+
+        List<AlignedWindow> out = harness.extractOutputValues();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getSequence()).isEqualTo(2);
+        assertThat(out.get(0).getVision())
+                .extracting(VisionFeatures::getSequence)
+                .containsExactly(1L);
+        assertThat(out.get(0).getTexts()).hasSize(2);
+    }
+
+    static AlignmentInput frame(String source, long time, long sequence) {
+        return AlignmentFunction.of(
+                VisionFeatures.newBuilder()
+                        .setSourceId(source)
+                        .setSequence(sequence)
+                        .setEventTime(Instant.ofEpochMilli(time))
+                        .setModel("test@1")
+                        .setPooled(List.of(1f, 2f))
+                        .setPatchCount(1)
+                        .setPatchDim(2)
+                        .setPatchTokens(ByteBuffer.allocate(8))
+                        .build());
+    }
+
+    static AlignmentInput text(String source, long time, TextKind kind, String text) {
+        TextEvent event =
+                TextEvent.newBuilder()
+                        .setSourceId(source)
+                        .setEventTime(Instant.ofEpochMilli(time))
+                        .setKind(kind)
+                        .setText(text)
+                        .setAttributes(Map.of())
+                        .setFeatures(Map.of())
+                        .build();
+        return AlignmentFunction.of(
+                TextFeatures.newBuilder()
+                        .setEvent(event)
+                        .setPieces(List.of("[CLS]", "[SEP]"))
+                        .setWords(List.of())
+                        .setWordOfPiece(List.of(-1, -1))
+                        .setDim(1)
+                        .setTokenVectors(ByteBuffer.allocate(8))
+                        .setTextEncoder("test")
+                        .build());
+    }
+}
