@@ -155,13 +155,16 @@ class Inputs:
             torch.as_tensor(a) for a in (vision_tokens, vision_mask, language_tokens, language_mask,
                                          numeric))
 
-    def batch(self, idx, keep=None):
-        """Inputs of items idx; keep [len(idx), 1+M] zeroes the masks of dropped modalities."""
+    def batch(self, idx, keep=None, token_keep=None):
+        """Inputs of items idx; keep [len(idx), 1+M] zeroes the masks of dropped modalities;
+        token_keep [len(idx), M, T] zeroes the masks of dropped words."""
         vt, vm, lt, lm, num = self.vt[idx], self.vm[idx], self.lt[idx].float(), self.lm[idx], \
             self.num[idx]
         if keep is not None:
             vm = vm * keep[:, :1]
             lm = lm * keep[:, 1:].unsqueeze(-1)
+        if token_keep is not None:
+            lm = lm * token_keep
         return vt, vm, lt, lm, num
 
     def present(self, idx):
@@ -169,10 +172,13 @@ class Inputs:
 
 
 def train(inputs, y, train_idx, val_idx, classes, seed, epochs, log, score_fn, name,
-          dims, batch=64, lr=1e-3, drop=0.35):
+          dims, batch=64, lr=1e-3, drop=0.35, word_drop=0.1):
     """Trains with modality dropout: each present modality of a training item is dropped with
     chance `drop` (at least one stays), so the model decides well with any subset present, and
-    single-modality evaluation of the same model is meaningful."""
+    single-modality evaluation of the same model is meaningful. Each word token after the first
+    is also dropped with chance `word_drop`: a transcript at run time may miss or change a word
+    against the one exported for training (speech recognition varies), and the model should not
+    hang on single words."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed + 7)
     model = Bridge(classes=classes, **dims)
@@ -196,7 +202,10 @@ def train(inputs, y, train_idx, val_idx, classes, seed, epochs, log, score_fn, n
             if none_left.any():
                 first = present.float().argmax(1)
                 keep[none_left, first[none_left]] = present[none_left, first[none_left]]
-            logits, *_ = model(*inputs.batch(idx, keep))
+            token_keep = (torch.from_numpy(rng.random(inputs.lm[idx].shape)).float()
+                          >= word_drop).float()
+            token_keep[:, :, 0] = 1
+            logits, *_ = model(*inputs.batch(idx, keep, token_keep))
             loss = F.cross_entropy(logits, yt[idx], weight=weight)
             opt.zero_grad()
             loss.backward()

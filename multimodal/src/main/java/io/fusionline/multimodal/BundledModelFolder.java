@@ -28,9 +28,11 @@ import java.util.stream.Stream;
  * <p>The files of {@code <id>} live under the class-path folder {@code fusionline/models/<id>/},
  * listed with their SHA-256 in {@code fusionline/models/<id>.SHA256SUMS} ({@code sha256sum}
  * format). The first {@link #extract} in a JVM copies them to {@code <fusionline.model.cache or
- * java.io.tmpdir/fusionline-models>/<id>} (atomically: concurrent JVMs on one machine share the
- * copy); every call in a JVM after the first returns the same folder; every file is verified once
- * per JVM.
+ * java.io.tmpdir/fusionline-models>/<id>-<manifest hash>} (atomically: concurrent JVMs on one
+ * machine share the copy; the folder name carries the first 12 hex digits of the manifest's
+ * SHA-256, so a newer build with other files under the same id extracts beside an older copy
+ * instead of tripping over it); every call in a JVM after the first returns the same folder; every
+ * file is verified once per JVM.
  */
 public final class BundledModelFolder {
 
@@ -52,14 +54,26 @@ public final class BundledModelFolder {
         if (done != null) {
             return done;
         }
-        Map<String, String> manifest = bundledManifest(id, what);
+        String manifestText = bundledManifest(id, what);
+        Map<String, String> manifest = parseManifest(manifestText);
         Path cache =
                 Path.of(
                         System.getProperty(
                                 CACHE_PROPERTY,
                                 Path.of(System.getProperty("java.io.tmpdir"), "fusionline-models")
                                         .toString()));
-        Path target = cache.resolve(id);
+        String version;
+        try {
+            version =
+                    sha256(
+                                    new java.io.ByteArrayInputStream(
+                                            manifestText.getBytes(StandardCharsets.UTF_8)),
+                                    OutputStream.nullOutputStream())
+                            .substring(0, 12);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Path target = cache.resolve(id + "-" + version);
         if (!Files.isDirectory(target)) {
             extract(id, what, manifest, cache, target);
         }
@@ -115,10 +129,10 @@ public final class BundledModelFolder {
         return manifest;
     }
 
-    private static Map<String, String> bundledManifest(String id, String what) {
+    private static String bundledManifest(String id, String what) {
         String resource = RESOURCE_FOLDER + id + ".SHA256SUMS";
         try (InputStream in = resource(resource, what)) {
-            return parseManifest(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + resource, e);
         }

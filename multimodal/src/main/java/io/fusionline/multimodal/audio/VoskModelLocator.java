@@ -13,9 +13,9 @@ import java.nio.file.Path;
  * <p>{@link #bundled()}: the build puts {@value #BUNDLED_ID} (from Maven Central's {@code
  * com.alphacephei:vosk-model-en:0.3.45}) into the multimodal jar, so it travels with the job to
  * every task manager. Vosk reads models from disk, so the first call in a JVM copies it to {@code
- * <fusionline.model.cache or java.io.tmpdir/fusionline-models>/<id>} (atomically; concurrent JVMs
- * on one machine share the copy) and verifies every file against the SHA-256 manifest committed
- * beside it.
+ * <fusionline.model.cache or java.io.tmpdir/fusionline-models>/<id>-<manifest hash>} (atomically;
+ * concurrent JVMs on one machine share the copy) and verifies every file against the SHA-256
+ * manifest committed beside it.
  *
  * <p>{@link #external(Path)}: a model folder of the user's (larger models); when it holds a {@code
  * SHA256SUMS} file ({@code sha256sum} format, paths relative to the folder), every listed file is

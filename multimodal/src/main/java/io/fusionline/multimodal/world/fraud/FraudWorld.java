@@ -15,18 +15,22 @@ import java.util.Random;
  *       stays so for 3–8 payments; while compromised a payment is fraud with chance 0.8. Outside
  *       bursts, 1 % of payments are one-off fraud.
  *   <li><b>The payment leans, it does not decide.</b> Amounts are log-normal with overlapping
- *       ranges (median 37 EUR legitimate, 150 EUR fraud); fraud favours electronics, gift cards and
- *       online retail, a foreign country (45 % vs 8 %), a new device (50 % vs 5 %) and a high
- *       ten-minute velocity (1 + Poisson(2.5) vs 1 + Poisson(0.3)).
- *   <li><b>Calls are rare, telling, and sometimes misleading.</b> A call comes with 35 % of fraud
- *       cases and 15 % of legitimate ones. On fraud, 80 % of remarks give it away (an impostor
- *       asking to change the phone number or for a code, a victim saying they did not make the
- *       payment), 20 % sound routine. On legitimate cases, 10 % are false alarms (a customer who
- *       forgot a payment says they did not make it).
- *   <li><b>Documents are rarer still, and forgeries are subtle.</b> An ID document comes with 30 %
- *       of fraud cases and 20 % of legitimate ones; a fraud case's document is tampered with chance
- *       0.7: one altered digit, a name in a different typeface, or a swapped photo.
+ *       ranges (median 37 EUR legitimate, 67 EUR fraud); fraud favours electronics, gift cards and
+ *       online retail, a foreign country (25 % vs 10 %), a new device (25 % vs 8 %) and a higher
+ *       ten-minute velocity (1 + Poisson(1.0) vs 1 + Poisson(0.4)). Alone, the payment ranks fraud
+ *       at an AUROC of about 0.87 (Bayes-optimal).
+ *   <li><b>Calls are telling, and sometimes misleading.</b> A call comes with 50 % of fraud cases
+ *       and 20 % of legitimate ones. On fraud, 85 % of remarks give it away (an impostor asking to
+ *       change the phone number or for a code, a victim saying they did not make the payment); the
+ *       rest sound routine. On legitimate cases, 8 % are false alarms (a customer who forgot a
+ *       payment says they did not make it).
+ *   <li><b>Documents are rarer, and forgeries are subtle.</b> An ID document comes with 45 % of
+ *       fraud cases and 20 % of legitimate ones; a fraud case's document is tampered with chance
+ *       0.8: one altered digit, a name in a different typeface, or a swapped photo.
  * </ol>
+ *
+ * <p>The modalities are independent given the truth, so evidence adds up: the Bayes-optimal fused
+ * AUROC is about 0.94, 0.07 above the payment alone.
  */
 public final class FraudWorld {
 
@@ -131,42 +135,42 @@ public final class FraudWorld {
         }
         Transaction txn = transaction(fraud);
         String remark = null;
-        if (random.nextDouble() < (fraud ? 0.35 : 0.15)) {
+        if (random.nextDouble() < (fraud ? 0.5 : 0.2)) {
             remark = remark(fraud);
         }
         IdDocument document = null;
-        if (random.nextDouble() < (fraud ? 0.3 : 0.2)) {
+        if (random.nextDouble() < (fraud ? 0.45 : 0.2)) {
             document = document(account, fraud);
         }
         return new FraudCase(accountId(account), sequence, offset, fraud, txn, remark, document);
     }
 
     private Transaction transaction(boolean fraud) {
-        double amount = Math.exp((fraud ? 5.0 : 3.6) + random.nextGaussian() * (fraud ? 1.2 : 1.0));
+        double amount = Math.exp((fraud ? 4.2 : 3.6) + random.nextGaussian() * (fraud ? 1.1 : 1.0));
         amount = Math.round(Math.min(amount, 25_000) * 100) / 100.0;
         String[] merchants = fraud ? FRAUD_MERCHANTS : LEGIT_MERCHANTS;
         String merchant = merchants[random.nextInt(merchants.length)];
-        boolean foreign = random.nextDouble() < (fraud ? 0.45 : 0.08);
+        boolean foreign = random.nextDouble() < (fraud ? 0.25 : 0.1);
         String country = foreign ? FOREIGN[random.nextInt(FOREIGN.length)] : "DE";
-        boolean newDevice = random.nextDouble() < (fraud ? 0.5 : 0.05);
-        int velocity = 1 + poisson(fraud ? 2.5 : 0.3);
+        boolean newDevice = random.nextDouble() < (fraud ? 0.25 : 0.08);
+        int velocity = 1 + poisson(fraud ? 1.0 : 0.4);
         return new Transaction(amount, merchant, country, newDevice, velocity);
     }
 
     private String remark(boolean fraud) {
         if (fraud) {
-            return random.nextDouble() < 0.8
+            return random.nextDouble() < 0.85
                     ? FRAUD_REMARKS.get(random.nextInt(FRAUD_REMARKS.size()))
                     : ROUTINE_REMARKS.get(random.nextInt(ROUTINE_REMARKS.size()));
         }
-        return random.nextDouble() < 0.1
+        return random.nextDouble() < 0.08
                 ? FALSE_ALARM
                 : ROUTINE_REMARKS.get(random.nextInt(ROUTINE_REMARKS.size()));
     }
 
     private IdDocument document(int account, boolean fraud) {
         Tampering tampering = Tampering.NONE;
-        if (fraud && random.nextDouble() < 0.7) {
+        if (fraud && random.nextDouble() < 0.8) {
             Tampering[] kinds = Tampering.values();
             tampering = kinds[1 + random.nextInt(kinds.length - 1)];
         }
