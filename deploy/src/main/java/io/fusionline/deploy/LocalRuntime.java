@@ -5,8 +5,11 @@ import io.fusionline.deploy.kafka.FusionlineTopics;
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaPreflight;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -26,11 +29,17 @@ public final class LocalRuntime implements AutoCloseable {
     private final Configuration jobConf;
     private final String webUiUrl;
     private final JobClient job;
+    private final Path checkpoints;
     private boolean closed;
 
     private LocalRuntime(
-            EmbeddedKafkaBroker broker, Configuration jobConf, String webUiUrl, JobClient job) {
+            EmbeddedKafkaBroker broker,
+            Configuration jobConf,
+            String webUiUrl,
+            JobClient job,
+            Path checkpoints) {
         this.broker = broker;
+        this.checkpoints = checkpoints;
         this.jobConf = jobConf;
         this.webUiUrl = webUiUrl;
         this.job = job;
@@ -47,6 +56,7 @@ public final class LocalRuntime implements AutoCloseable {
             throws Exception {
         Configuration conf = new Configuration(jobConf);
         EmbeddedKafkaBroker broker = null;
+        Path checkpoints = null;
         try {
             if (conf.getOptional(FusionlineJobOptions.BOOTSTRAP_SERVERS).isEmpty()) {
                 broker = EmbeddedKafkaBroker.start();
@@ -67,14 +77,20 @@ public final class LocalRuntime implements AutoCloseable {
             flink.set(RestOptions.PORT, port);
             flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
             flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+            // Checkpoints on local disk: the alignment stage's waiting inputs (patch tokens, token
+            // vectors) outgrow the JobManager's 5 MB in-memory limit under a backlog.
+            checkpoints = Files.createTempDirectory("fusionline-checkpoints-");
+            flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             FusionlineJob.enableCheckpointing(
                     env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
             FusionlineJob.onKafka(conf).build().addTo(env);
             JobClient job = env.executeAsync("fusionline");
-            return new LocalRuntime(broker, conf, "http://127.0.0.1:" + port, job);
+            return new LocalRuntime(broker, conf, "http://127.0.0.1:" + port, job, checkpoints);
         } catch (Exception | Error e) {
+            deleteQuietly(checkpoints);
             if (broker != null) {
                 try {
                     broker.close();
@@ -126,8 +142,21 @@ public final class LocalRuntime implements AutoCloseable {
                 failure = e;
             }
         }
+        deleteQuietly(checkpoints);
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Removes this run's checkpoints (they cannot outlive its MiniCluster anyway). */
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
+            // a leftover folder in the temp directory is harmless
         }
     }
 }

@@ -93,6 +93,29 @@ class FusionPipelineITCase {
                     .as("document of %s", key(t))
                     .isEqualTo(t.getAttributes().containsKey("tampering"));
         }
+
+        // A fresh job over the same inputs (another consumer group, transactional ids and output
+        // topics): the same windows, so the same decision ids with the same outcomes.
+        Configuration again = new Configuration(conf);
+        again.set(FusionlineJobOptions.CONSUMER_GROUP, "fuse-fraud-again");
+        again.set(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX, "fuse-fraud-again");
+        again.set(FusionlineJobOptions.DECISIONS_TOPIC, "fuse-fraud-again-decisions");
+        again.set(FusionlineJobOptions.ALERTS_TOPIC, "fuse-fraud-again-alerts");
+        again.set(FusionlineJobOptions.TRANSCRIPTS_TOPIC, "fuse-fraud-again-transcripts");
+        again.set(FusionlineJobOptions.VISION_FEATURES_TOPIC, "fuse-fraud-again-features");
+        KAFKA.createTopics(
+                2,
+                "fuse-fraud-again-decisions",
+                "fuse-fraud-again-alerts",
+                "fuse-fraud-again-transcripts",
+                "fuse-fraud-again-features");
+        Map<String, Decision> rerun = runAndCheckExactlyOnce(again, 24);
+        assertThat(rerun.values())
+                .extracting(d -> d.getDecisionId() + "=" + d.getLabel())
+                .containsExactlyInAnyOrderElementsOf(
+                        decisions.values().stream()
+                                .map(d -> d.getDecisionId() + "=" + d.getLabel())
+                                .toList());
     }
 
     /**

@@ -349,6 +349,7 @@ public final class FusionlineJob {
                         .process(
                                 new AlignmentFunction(
                                         fusion.span(),
+                                        fusion.idleClose(),
                                         stateIdleTimeout,
                                         wireFormat,
                                         visionFeaturesTopic,

@@ -117,6 +117,16 @@ public final class FusionlineJobOptions {
                             "A decision window holds a source's inputs from its first input's event "
                                     + "time s to s + span (profile default: 6 s).");
 
+    public static final ConfigOption<Duration> FUSION_IDLE_CLOSE =
+            ConfigOptions.key("fusionline.fusion.idle-close")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "When the watermark has not moved for this long (processing time: all "
+                                    + "inputs quiet), a source's waiting windows close anyway, so "
+                                    + "the last item before a pause is decided (profile default: "
+                                    + "10 s).");
+
     public static final ConfigOption<Integer> FUSION_BATCH_SIZE =
             ConfigOptions.key("fusionline.fusion.batch-size")
                     .intType()
@@ -155,6 +165,15 @@ public final class FusionlineJobOptions {
                                     + "(inspection: the parts encoder's own top class reaches "
                                     + "0.995; fraud: a small domestic payment from a known device, "
                                     + "alone in its window).");
+
+    public static final ConfigOption<Boolean> FUSION_MODALITY_SCORES =
+            ConfigOptions.key("fusionline.fusion.modality-scores")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Also score every present modality alone with the same model and "
+                                    + "put the results into each decision (costs one more model "
+                                    + "call per modality; used by ./fusionline eval).");
 
     public static final ConfigOption<String> ALERTS_TOPIC =
             ConfigOptions.key("fusionline.topic.alerts")
@@ -356,6 +375,7 @@ public final class FusionlineJobOptions {
                 p.profile(),
                 conf.getOptional(FUSION_MODEL).orElse(p.model()),
                 conf.getOptional(FUSION_WINDOW_SPAN).orElse(p.span()),
+                conf.getOptional(FUSION_IDLE_CLOSE).orElse(p.idleClose()),
                 p.modalityKinds(),
                 conf.get(FUSION_BATCH_SIZE),
                 conf.get(FUSION_BATCH_TIMEOUT),
@@ -366,7 +386,8 @@ public final class FusionlineJobOptions {
                         ? p.earlyExit()
                         : io.fusionline.operators.fusion.EarlyExit.NONE,
                 p.topPatches(),
-                p.topWords());
+                p.topWords(),
+                conf.get(FUSION_MODALITY_SCORES));
     }
 
     /** The vision encoder's settings, or null when no model is configured. */

@@ -17,7 +17,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Benchmarks a stage against its raw engine in the same run and prints the ratio.",
-        subcommands = {BenchCommand.Asr.class, BenchCommand.Vision.class})
+        subcommands = {
+            BenchCommand.Asr.class,
+            BenchCommand.Vision.class,
+            BenchCommand.Fusion.class
+        })
 final class BenchCommand {
 
     /** {@code fusionline bench asr}. */
@@ -147,6 +151,48 @@ final class BenchCommand {
                     Duration.ofMillis(timeoutMs),
                     rounds,
                     System.out);
+            return 0;
+        }
+    }
+
+    /** {@code fusionline bench fusion}. */
+    @Command(
+            name = "fusion",
+            mixinStandardHelpOptions = true,
+            description =
+                    "The raw fusion model in a loop vs the fusionline fusion operator on the same "
+                            + "windows (built-in inspection model): decisions/s per core, ratio.")
+    static final class Fusion implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--windows",
+                defaultValue = "6400",
+                description = "Windows per round (default: ${DEFAULT-VALUE}).")
+        int windows;
+
+        @Option(
+                names = "--batch",
+                defaultValue = "64",
+                description = "Batch size B (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(
+                names = "--rounds",
+                defaultValue = "3",
+                description =
+                        "Timed rounds after one warm-up; medians are reported (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (windows < 100 || batch < 1 || rounds < 1) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--windows (>= 100), --batch, --rounds must be positive");
+            }
+            io.fusionline.deploy.bench.FusionBenchmark.run(windows, batch, rounds, System.out);
             return 0;
         }
     }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             SimulateCommand.class,
             ExportDatasetCommand.class,
+            EvalCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

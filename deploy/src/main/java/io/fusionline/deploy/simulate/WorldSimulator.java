@@ -40,8 +40,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *   <li>{@code text-events}: the machine-log line ({@code MACHINE_LOG}, with temperature, vibration
  *       and tool wear as features);
  *   <li>{@code audio}: the operator's voice note when there is one, spoken by FreeTTS in 250 ms
- *       chunks followed by a second of silence, with contiguous per-line sequence numbers (a note
- *       starts at its part's time, or when the line's previous note ended);
+ *       chunks followed by two seconds of silence, with contiguous per-line sequence numbers (a
+ *       note starts at its part's time, or when the line's previous note ended);
  *   <li>{@code ground-truth}: the true label, severity and what the note claimed.
  * </ul>
  *
@@ -246,7 +246,9 @@ public final class WorldSimulator implements AutoCloseable {
             audioCodec = format.codec(AudioChunk.class);
         }
         short[] voice = speech.speak(text);
-        short[] samples = java.util.Arrays.copyOf(voice, voice.length + PhraseSynthesizer.RATE);
+        // A microphone keeps streaming after the speech: two seconds of silence let the
+        // recognizer find the end of the utterance now rather than with the next note.
+        short[] samples = java.util.Arrays.copyOf(voice, voice.length + 2 * PhraseSynthesizer.RATE);
         int chunk = PhraseSynthesizer.RATE / 1000 * CHUNK_MS;
         // A source's microphone is one stream: speech starts at its item's time, or when the
         // source's previous speech ended if that is later.

@@ -24,6 +24,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -39,18 +40,28 @@ import org.apache.flink.util.Collector;
  * without fixed window boundaries cutting an item in two. A window may lack any modality; the
  * fusion stage masks what is missing and records what was present.
  *
- * <p><b>Late inputs.</b> An input whose event time is at or behind the watermark when it arrives
- * can no longer join its window: it goes to the {@link DeadLetters} side output (stage {@value
- * #STAGE}, reason {@code late: ...}) and is counted ({@code lateInputs}), never dropped silently.
- * How late an input may be is the watermark's bounded out-of-orderness.
+ * <p><b>Quiet inputs.</b> The watermark only moves while inputs arrive, so after the last item of a
+ * burst (a line stops, a simulation ends) its window would wait. When a source has waiting inputs,
+ * no input at all has reached this subtask for {@code idleClose} of processing time and the
+ * watermark has not moved meanwhile, the source's waiting windows close anyway ({@code
+ * windowsClosedIdle}). A slow upstream stage (speech recognition working off a backlog) holds the
+ * watermark but keeps inputs coming, so it does not count as quiet.
+ *
+ * <p><b>Late inputs.</b> An input whose event time is at or behind the watermark when it arrives,
+ * or inside a window that already closed, can no longer join its window: it goes to the {@link
+ * DeadLetters} side output (stage {@value #STAGE}, reason {@code late: ...}) and is counted ({@code
+ * lateInputs}), never dropped silently. How late an input may be is the watermark's bounded
+ * out-of-orderness.
  *
  * <p><b>State and failover.</b> Inputs wait in keyed list state until their window closes; an
  * event-time timer at {@code t + span} per input closes windows. A per-source window counter (the
- * decision's sequence) expires after {@code stateIdleTimeout} without windows. All of it is in
- * checkpoints, so windows survive failover and rescaling. Windows are deterministic for the same
- * inputs and watermarks: a window's start, and with it the decision id, is an input's event time.
+ * decision's sequence) and the end of its last closed window expire after {@code stateIdleTimeout}
+ * without windows. All of it is in checkpoints, so windows survive failover and rescaling. Windows
+ * are deterministic for the same inputs and watermarks: a window's start, and with it the decision
+ * id, is an input's event time.
  *
- * <p>Metrics: {@code windows}, {@code lateInputs} (counters), {@code windowInputs} (histogram).
+ * <p>Metrics: {@code windows}, {@code windowsClosedIdle}, {@code lateInputs} (counters), {@code
+ * windowInputs} (histogram).
  */
 public final class AlignmentFunction
         extends KeyedProcessFunction<String, AlignmentInput, AlignedWindow> {
@@ -72,6 +83,7 @@ public final class AlignmentFunction
                                                     + in.getText().getEvent().getText());
 
     private final Duration span;
+    private final Duration idleClose;
     private final Duration stateIdleTimeout;
     private final WireFormat wireFormat;
     private final String visionTopic;
@@ -79,21 +91,29 @@ public final class AlignmentFunction
 
     private transient ListState<AlignmentInput> buffer;
     private transient ValueState<Long> sequence;
+    private transient ValueState<Long> closedUntil;
+    private transient ValueState<Long> idleMark;
     private transient Counter windows;
+    private transient Counter windowsClosedIdle;
+    private transient long lastArrival;
     private transient Counter lateInputs;
     private transient Histogram windowInputs;
 
     /**
+     * @param idleClose processing time without watermark progress after which a source's waiting
+     *     windows close anyway
      * @param visionTopic topic named in dead letters of late frames' features
      * @param textTopic topic named in dead letters of late texts
      */
     public AlignmentFunction(
             Duration span,
+            Duration idleClose,
             Duration stateIdleTimeout,
             WireFormat wireFormat,
             String visionTopic,
             String textTopic) {
         this.span = span;
+        this.idleClose = idleClose;
         this.stateIdleTimeout = stateIdleTimeout;
         this.wireFormat = wireFormat;
         this.visionTopic = visionTopic;
@@ -137,9 +157,17 @@ public final class AlignmentFunction
                         .getListState(
                                 new ListStateDescriptor<>(
                                         "inputs", new AvroTypeInfo<>(AlignmentInput.class)));
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(stateIdleTimeout).build();
         ValueStateDescriptor<Long> counter = new ValueStateDescriptor<>("windows", Types.LONG);
-        counter.enableTimeToLive(StateTtlConfig.newBuilder(stateIdleTimeout).build());
+        counter.enableTimeToLive(ttl);
         sequence = getRuntimeContext().getState(counter);
+        ValueStateDescriptor<Long> closed = new ValueStateDescriptor<>("closed-until", Types.LONG);
+        closed.enableTimeToLive(ttl);
+        closedUntil = getRuntimeContext().getState(closed);
+        idleMark =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("idle-mark", Types.LONG));
+        windowsClosedIdle = getRuntimeContext().getMetricGroup().counter("windowsClosedIdle");
+        lastArrival = System.currentTimeMillis();
         windows = getRuntimeContext().getMetricGroup().counter("windows");
         lateInputs = getRuntimeContext().getMetricGroup().counter("lateInputs");
         windowInputs =
@@ -153,28 +181,60 @@ public final class AlignmentFunction
             throws Exception {
         long time = eventTime(in);
         long watermark = ctx.timerService().currentWatermark();
-        if (time <= watermark) {
+        lastArrival = ctx.timerService().currentProcessingTime();
+        Long closed = closedUntil.value();
+        long limit = closed == null ? watermark : Math.max(watermark, closed);
+        if (time <= limit) {
             lateInputs.inc();
-            ctx.output(DeadLetters.TAG, late(in, ctx.getCurrentKey(), time, watermark));
+            ctx.output(DeadLetters.TAG, late(in, ctx.getCurrentKey(), time, limit));
             return;
         }
         buffer.add(in);
         ctx.timerService().registerEventTimeTimer(time + span.toMillis());
+        if (idleMark.value() == null) {
+            idleMark.update(watermark);
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            ctx.timerService().currentProcessingTime() + idleClose.toMillis());
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
             throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            Long mark = idleMark.value();
+            idleMark.clear();
+            boolean quiet = timestamp - lastArrival >= idleClose.toMillis();
+            if (mark != null && mark == watermark && quiet) {
+                windowsClosedIdle.inc(close(Long.MAX_VALUE, ctx, out));
+            }
+            if (buffer.get().iterator().hasNext()) {
+                idleMark.update(watermark);
+                ctx.timerService()
+                        .registerProcessingTimeTimer(
+                                Math.max(timestamp, lastArrival) + idleClose.toMillis());
+            }
+            return;
+        }
+        close(Math.max(timestamp, watermark), ctx, out);
+    }
+
+    /** Emits the waiting windows that end at or before {@code until}; returns how many. */
+    private int close(long until, OnTimerContext ctx, Collector<AlignedWindow> out)
+            throws Exception {
         List<AlignmentInput> waiting = new ArrayList<>();
         buffer.get().forEach(waiting::add);
         if (waiting.isEmpty()) {
-            return;
+            return 0;
         }
         waiting.sort(ORDER);
-        long watermark = Math.max(timestamp, ctx.timerService().currentWatermark());
         int from = 0;
+        int emitted = 0;
         while (from < waiting.size()
-                && eventTime(waiting.get(from)) + span.toMillis() <= watermark) {
+                && (until == Long.MAX_VALUE
+                        || eventTime(waiting.get(from)) + span.toMillis() <= until)) {
             long start = eventTime(waiting.get(from));
             long end = start + span.toMillis();
             int to = from;
@@ -182,11 +242,14 @@ public final class AlignmentFunction
                 to++;
             }
             out.collect(window(ctx.getCurrentKey(), start, end, waiting.subList(from, to)));
+            closedUntil.update(end);
+            emitted++;
             from = to;
         }
         if (from > 0) {
             buffer.update(new ArrayList<>(waiting.subList(from, waiting.size())));
         }
+        return emitted;
     }
 
     private AlignedWindow window(String source, long start, long end, List<AlignmentInput> inputs)
@@ -222,7 +285,7 @@ public final class AlignmentFunction
             AlignmentInput in, String source, long time, long watermark) {
         String reason =
                 String.format(
-                        "late: event time %s is %d ms behind the watermark %s; its window has closed",
+                        "late: event time %s is %d ms behind the watermark or a closed window's end %s",
                         Instant.ofEpochMilli(time),
                         watermark - time,
                         Instant.ofEpochMilli(watermark));

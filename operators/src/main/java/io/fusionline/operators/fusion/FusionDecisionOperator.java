@@ -192,6 +192,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         }
         long started = System.currentTimeMillis();
         List<FusionOutput> outputs = model.decide(inputs);
+        List<List<FusionOutput>> alone = options.modalityScores() ? alone(inputs) : null;
         int next = 0;
         for (int i = 0; i < batch.size(); i++) {
             StreamRecord<AlignedWindow> record = batch.get(i);
@@ -201,7 +202,8 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                             : fused(
                                     record.getValue(),
                                     (FusionInput) prepared.get(i),
-                                    outputs.get(next++),
+                                    outputs.get(next),
+                                    alone == null ? null : alone.get(next++),
                                     started);
             output.collect(record.replace(decision));
             if (decision.getAction() == DecisionAction.STOP_LINE
@@ -214,8 +216,38 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         prepared.clear();
     }
 
+    /**
+     * For each input, the outputs of each modality alone, in the model's modality order: one model
+     * call per modality over the batch. A missing modality alone is the model with everything
+     * masked (its prior), as the training kit scores modalities alone for the cards.
+     */
+    private List<List<FusionOutput>> alone(List<FusionInput> inputs) {
+        int modalities = descriptor.modalities().size();
+        List<List<FusionOutput>> out = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            out.add(new ArrayList<>(modalities));
+        }
+        for (int m = 0; m < modalities; m++) {
+            boolean[] keep = new boolean[modalities];
+            keep[m] = true;
+            List<FusionInput> only = new ArrayList<>(inputs.size());
+            for (FusionInput in : inputs) {
+                only.add(in.only(keep));
+            }
+            List<FusionOutput> results = model.decide(only);
+            for (int i = 0; i < inputs.size(); i++) {
+                out.get(i).add(results.get(i));
+            }
+        }
+        return out;
+    }
+
     private Decision fused(
-            AlignedWindow window, FusionInput input, FusionOutput out, long started) {
+            AlignedWindow window,
+            FusionInput input,
+            FusionOutput out,
+            List<FusionOutput> alone,
+            long started) {
         Decision.Builder d = base(window, out.probabilities(), out.argmax(), started);
         Map<String, Double> alpha = new LinkedHashMap<>();
         Set<String> present = new LinkedHashSet<>();
@@ -231,6 +263,17 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             d.setVisionEvidence(visionEvidence(window, out));
         }
         d.setWordEvidence(wordEvidence(input, out));
+        if (alone != null) {
+            Map<String, List<Double>> scores = new LinkedHashMap<>();
+            for (int m = 0; m < alone.size(); m++) {
+                List<Double> p = new ArrayList<>();
+                for (float v : alone.get(m).probabilities()) {
+                    p.add((double) v);
+                }
+                scores.put(descriptor.modalities().get(m), p);
+            }
+            d.setAloneProbabilities(scores);
+        }
         String label = descriptor.labels().get(out.argmax());
         d.setExplanation(
                 String.format(

@@ -15,6 +15,8 @@ import java.util.Objects;
  *     path of a {@code fusion.json} on every task manager
  * @param span a window holds a source's inputs from its first input's event time {@code s} to
  *     {@code s + span} (inclusive)
+ * @param idleClose when the watermark has not moved for this long (processing time), a source's
+ *     waiting windows close anyway, so the last item of a burst is decided
  * @param modalityKinds for each text modality of the model, the text-event kinds that feed it (for
  *     example {@code speech} ← {@code TRANSCRIPT}, {@code OPERATOR_NOTE})
  * @param batchSize most windows per model call
@@ -25,11 +27,14 @@ import java.util.Objects;
  * @param earlyExit when one modality may decide alone; {@link EarlyExit#NONE} for never
  * @param topPatches most-attended patches a decision names
  * @param topWords most-attended words a decision names per text modality
+ * @param modalityScores whether each decision also carries every present modality's probabilities
+ *     alone (the model runs once more per modality: for evaluation, not production)
  */
 public record FusionOptions(
         String profile,
         String model,
         Duration span,
+        Duration idleClose,
         Map<String, List<TextKind>> modalityKinds,
         int batchSize,
         Duration batchTimeout,
@@ -38,7 +43,8 @@ public record FusionOptions(
         double reviewThreshold,
         EarlyExit earlyExit,
         int topPatches,
-        int topWords)
+        int topWords,
+        boolean modalityScores)
         implements Serializable {
 
     /** Profile name of the factory line. */
@@ -54,6 +60,9 @@ public record FusionOptions(
         }
         if (span == null || span.isNegative() || span.isZero()) {
             throw new IllegalArgumentException("window span must be > 0, got " + span);
+        }
+        if (idleClose == null || idleClose.isNegative() || idleClose.isZero()) {
+            throw new IllegalArgumentException("idle close must be > 0, got " + idleClose);
         }
         if (batchSize < 1 || batchSize > 4096) {
             throw new IllegalArgumentException(
@@ -81,10 +90,11 @@ public record FusionOptions(
      * machine log or payment and the speech that follows it, and its thresholds.
      *
      * <ul>
-     *   <li>{@code inspection}: {@code builtin:inspection-fusion}; 6 s windows; {@code log} ←
-     *       {@code MACHINE_LOG}, {@code speech} ← {@code TRANSCRIPT}, {@code OPERATOR_NOTE}; alert
-     *       (stop the line) from P(defect class) 0.8, review from 0.5; early exit when the parts
-     *       encoder's own top class probability reaches 0.995.
+     *   <li>{@code inspection}: {@code builtin:inspection-fusion}; 6 s windows, closed after 10 s
+     *       without watermark progress; {@code log} ← {@code MACHINE_LOG}, {@code speech} ← {@code
+     *       TRANSCRIPT}, {@code OPERATOR_NOTE}; alert (stop the line) from P(defect class) 0.8,
+     *       review from 0.5; early exit when the parts encoder's own top class probability reaches
+     *       0.995.
      *   <li>{@code fraud}: {@code builtin:fraud-fusion}; 6 s windows; {@code transaction} ← {@code
      *       TRANSACTION}, {@code speech} ← {@code TRANSCRIPT}, {@code OCR}; alert (block) from risk
      *       0.7, review from 0.3; early exit for small domestic payments from a known device, at
@@ -96,41 +106,55 @@ public record FusionOptions(
     public static FusionOptions profile(String name) {
         return switch (name) {
             case INSPECTION ->
-                    new FusionOptions(
+                    builtIn(
                             INSPECTION,
-                            "builtin:inspection-fusion",
-                            Duration.ofSeconds(6),
                             Map.of(
                                     "log", List.of(TextKind.MACHINE_LOG),
                                     "speech", List.of(TextKind.TRANSCRIPT, TextKind.OPERATOR_NOTE)),
-                            64,
-                            Duration.ofMillis(10),
-                            1,
                             0.8,
                             0.5,
-                            EarlyExit.visionConfidence(0.995),
-                            5,
-                            5);
+                            EarlyExit.visionConfidence(0.995));
             case FRAUD ->
-                    new FusionOptions(
+                    builtIn(
                             FRAUD,
-                            "builtin:fraud-fusion",
-                            Duration.ofSeconds(6),
                             Map.of(
                                     "transaction", List.of(TextKind.TRANSACTION),
                                     "speech", List.of(TextKind.TRANSCRIPT, TextKind.OCR)),
-                            64,
-                            Duration.ofMillis(10),
-                            1,
                             0.7,
                             0.3,
-                            EarlyExit.smallKnownPayment(20.0, "DE", 0.01),
-                            5,
-                            5);
+                            EarlyExit.smallKnownPayment(20.0, "DE", 0.01));
             default ->
                     throw new IllegalArgumentException(
                             "unknown profile '" + name + "' (expected inspection or fraud)");
         };
+    }
+
+    /**
+     * A built-in profile: model {@code builtin:<profile>-fusion}, 6 s windows closed after 10 s
+     * without watermark progress, batches of 64 or 10 ms, one ORT thread, 5 patches and 5 words of
+     * evidence, no per-modality scores.
+     */
+    private static FusionOptions builtIn(
+            String profile,
+            Map<String, List<TextKind>> kinds,
+            double alert,
+            double review,
+            EarlyExit earlyExit) {
+        return new FusionOptions(
+                profile,
+                "builtin:" + profile + "-fusion",
+                Duration.ofSeconds(6),
+                Duration.ofSeconds(10),
+                kinds,
+                64,
+                Duration.ofMillis(10),
+                1,
+                alert,
+                review,
+                earlyExit,
+                5,
+                5,
+                false);
     }
 
     /** The text modality {@code kind} feeds, or null when the model has none for it. */

@@ -13,6 +13,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes fusionline records to one Kafka topic in a {@link WireFormat}, keyed by a field of the
  * record (the source id, so all records of a source land in one partition, in order). The codec is
  * created in {@link #open}, on the task manager.
+ *
+ * <p>The Kafka timestamp is left to the producer (the time the job wrote the record), not set to
+ * the record's event time: event time is in the record itself, and brokers reject timestamps far
+ * from their clock ({@code message.timestamp.after.max.ms}, one hour by default) and expire
+ * segments by them, so replaying old or simulated data with event-time timestamps would fail or be
+ * deleted at once.
  */
 public final class AvroRecordSerializationSchema<T extends SpecificRecord>
         implements KafkaRecordSerializationSchema<T> {
@@ -49,7 +55,7 @@ public final class AvroRecordSerializationSchema<T extends SpecificRecord>
         return new ProducerRecord<>(
                 topic,
                 null,
-                timestamp,
+                null,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 codec.encode(element));
     }

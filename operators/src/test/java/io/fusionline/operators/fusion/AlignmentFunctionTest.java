@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class AlignmentFunctionTest {
 
     private static final long SPAN = 5_000;
+    private static final long IDLE_CLOSE = 10_000;
 
     private KeyedOneInputStreamOperatorTestHarness<String, AlignmentInput, AlignedWindow> harness;
 
@@ -49,6 +50,7 @@ class AlignmentFunctionTest {
                         new KeyedProcessOperator<>(
                                 new AlignmentFunction(
                                         Duration.ofMillis(SPAN),
+                                        Duration.ofMillis(IDLE_CLOSE),
                                         Duration.ofHours(1),
                                         WireFormat.named("single-object"),
                                         "vision-features",
@@ -90,7 +92,9 @@ class AlignmentFunctionTest {
         assertThat(out.get(1).getTexts()).isEmpty(); // a window without text is still a window
         // line-1's next frame waits for its own window; line-2's state is empty
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(3); // line-1 inputs + 2 counters
+        // per source: window counter, end of the last closed window, idle mark (until its
+        // processing-time check); and line-1's waiting frame
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(7);
     }
 
     @Test
@@ -163,6 +167,43 @@ class AlignmentFunctionTest {
                 .extracting(VisionFeatures::getSequence)
                 .containsExactly(1L);
         assertThat(out.get(0).getTexts()).hasSize(2);
+    }
+
+    @Test
+    void shouldCloseWaitingWindowsWhenTheWatermarkStopsMovingAndRefuseTheirLateInputs()
+            throws Exception {
+        harness.setProcessingTime(0);
+        harness.processWatermark(new Watermark(1_000));
+        harness.processElement(frame("line-6", 10_000, 7), 10_000);
+        harness.processElement(text("line-6", 10_000, TextKind.MACHINE_LOG, "wear 0.2"), 10_000);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(new Watermark(2_000)); // still moving: no early close
+        harness.setProcessingTime(IDLE_CLOSE);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        // another source's input arrives: the watermark is stuck, but inputs still flow
+        harness.setProcessingTime(IDLE_CLOSE + 5_000);
+        harness.processElement(frame("line-7", 3_000, 0), 3_000);
+        harness.setProcessingTime(2 * IDLE_CLOSE);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.setProcessingTime(4 * IDLE_CLOSE); // quiet for IDLE_CLOSE: the windows close
+        List<AlignedWindow> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out)
+                .filteredOn(w -> w.getSourceId().equals("line-6"))
+                .singleElement()
+                .satisfies(w -> assertThat(w.getTexts()).hasSize(1));
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        // its transcript comes after all: late, not a second window
+        harness.processElement(text("line-6", 13_000, TextKind.TRANSCRIPT, "dent"), 13_000);
+        assertThat(harness.getSideOutput(DeadLetters.TAG)).hasSize(1);
+        harness.processWatermark(new Watermark(40_000));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     static AlignmentInput frame(String source, long time, long sequence) {

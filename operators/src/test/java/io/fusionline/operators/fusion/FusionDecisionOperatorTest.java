@@ -83,6 +83,7 @@ class FusionDecisionOperatorTest {
                 p.profile(),
                 p.model(),
                 p.span(),
+                p.idleClose(),
                 p.modalityKinds(),
                 16,
                 Duration.ofSeconds(30),
@@ -91,7 +92,8 @@ class FusionDecisionOperatorTest {
                 p.reviewThreshold(),
                 earlyExit,
                 p.topPatches(),
-                p.topWords());
+                p.topWords(),
+                true);
     }
 
     @Test
@@ -146,6 +148,21 @@ class FusionDecisionOperatorTest {
                             .isCloseTo(expected.get(i).probabilities()[c], within(1e-6));
                 }
                 assertThat(d.getDecisionId()).isEqualTo("line-1/w" + (100_000 + i * 10_000L));
+                assertThat(d.getAloneProbabilities().keySet())
+                        .containsExactlyElementsOf(descriptor.modalities());
+                for (int m = 0; m < 3; m++) {
+                    boolean[] only = new boolean[3];
+                    only[m] = true;
+                    float[] alone =
+                            model.decide(List.of(expectedInputs.get(i).only(only)))
+                                    .get(0)
+                                    .probabilities();
+                    List<Double> got =
+                            d.getAloneProbabilities().get(descriptor.modalities().get(m));
+                    for (int c = 0; c < alone.length; c++) {
+                        assertThat(got.get(c)).isCloseTo(alone[c], within(1e-6));
+                    }
+                }
                 assertThat(d.getModel()).isEqualTo(descriptor.modelRef());
             }
         }
