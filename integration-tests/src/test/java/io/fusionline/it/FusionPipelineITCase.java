@@ -90,7 +90,7 @@ class FusionPipelineITCase {
         for (GroundTruth t : truth(conf)) {
             Decision d = decisions.get(key(t));
             assertThat(d.getModalities().contains("vision"))
-                    .as("document of %s", key(t))
+                    .as("document of %s: %s", key(t), d)
                     .isEqualTo(t.getAttributes().containsKey("tampering"));
         }
 

@@ -56,6 +56,14 @@ final class EvalCommand implements Callable<Integer> {
     double rate;
 
     @Option(
+            names = "--early-exit",
+            description =
+                    "Let decisive single modalities decide without fusion, as in production (off"
+                            + " by default: the card scores every item with the model), and count"
+                            + " how often they do.")
+    boolean earlyExit;
+
+    @Option(
             names = "--timeout",
             defaultValue = "PT20M",
             description =
@@ -73,7 +81,7 @@ final class EvalCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.PROFILE, profile);
         conf.set(FusionlineJobOptions.FUSION_MODALITY_SCORES, true);
-        conf.set(FusionlineJobOptions.EARLY_EXIT, false);
+        conf.set(FusionlineJobOptions.EARLY_EXIT, earlyExit);
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-eval");
         conf.set(
                 FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,

@@ -66,6 +66,7 @@ public final class WorldEvaluation {
             double tolerance,
             double seconds,
             Map<String, Integer> present,
+            long earlyExits,
             Map<String, Integer> deadLetters) {
 
         /** Whether every item was decided and the fused figure is within tolerance of the card. */
@@ -84,6 +85,7 @@ public final class WorldEvaluation {
                 out.printf("  %-22s %9.4f %9.4f%n", r.name(), r.measured(), r.card());
             }
             out.printf("  windows with each modality: %s%n", present);
+            out.printf("  decided without fusion (early exit): %d%n", earlyExits);
             out.printf("  dead letters by stage: %s%n", deadLetters);
             double gain = rows.get(0).measured() - bestSingle(rows);
             out.printf("  %-22s %+9.4f%n", "fused - best single", gain);
@@ -259,6 +261,13 @@ public final class WorldEvaluation {
                 fraud ? 0.04 : 0.06,
                 seconds,
                 present,
+                decided.values().stream()
+                        .filter(
+                                d ->
+                                        d.getRoute()
+                                                == io.fusionline.schema.decision.DecisionRoute
+                                                        .EARLY_EXIT)
+                        .count(),
                 deadLetters);
     }
 

@@ -203,8 +203,11 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                                     record.getValue(),
                                     (FusionInput) prepared.get(i),
                                     outputs.get(next),
-                                    alone == null ? null : alone.get(next++),
+                                    alone == null ? null : alone.get(next),
                                     started);
+            if (!(prepared.get(i) instanceof EarlyExit.Early)) {
+                next++;
+            }
             output.collect(record.replace(decision));
             if (decision.getAction() == DecisionAction.STOP_LINE
                     || decision.getAction() == DecisionAction.BLOCK) {

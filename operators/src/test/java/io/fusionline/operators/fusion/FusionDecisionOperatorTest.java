@@ -78,6 +78,10 @@ class FusionDecisionOperatorTest {
     }
 
     private static FusionOptions inspection(EarlyExit earlyExit) {
+        return inspection(earlyExit, false);
+    }
+
+    private static FusionOptions inspection(EarlyExit earlyExit, boolean modalityScores) {
         FusionOptions p = FusionOptions.profile(FusionOptions.INSPECTION);
         return new FusionOptions(
                 p.profile(),
@@ -93,18 +97,27 @@ class FusionDecisionOperatorTest {
                 earlyExit,
                 p.topPatches(),
                 p.topWords(),
-                true);
+                modalityScores);
     }
 
     @Test
     void shouldDecideEveryMissingModalityCombinationAsTheModelDoesOnHandBuiltInputs()
             throws Exception {
+        decideEveryCombination(false);
+    }
+
+    @Test
+    void shouldAlsoScoreEachModalityAloneWhenAsked() throws Exception {
+        decideEveryCombination(true);
+    }
+
+    private void decideEveryCombination(boolean modalityScores) throws Exception {
         List<boolean[]> combinations = new ArrayList<>();
         for (int mask = 0; mask < 8; mask++) {
             combinations.add(new boolean[] {(mask & 1) != 0, (mask & 2) != 0, (mask & 4) != 0});
         }
         List<FusionInput> expectedInputs = new ArrayList<>();
-        try (var h = harness(inspection(EarlyExit.NONE))) {
+        try (var h = harness(inspection(EarlyExit.NONE, modalityScores))) {
             long start = 100_000;
             for (boolean[] keep : combinations) {
                 h.processElement(new StreamRecord<>(window("line-1", start, keep), start));
@@ -148,6 +161,11 @@ class FusionDecisionOperatorTest {
                             .isCloseTo(expected.get(i).probabilities()[c], within(1e-6));
                 }
                 assertThat(d.getDecisionId()).isEqualTo("line-1/w" + (100_000 + i * 10_000L));
+                assertThat(d.getModel()).isEqualTo(descriptor.modelRef());
+                if (!modalityScores) {
+                    assertThat(d.getAloneProbabilities()).isEmpty();
+                    continue;
+                }
                 assertThat(d.getAloneProbabilities().keySet())
                         .containsExactlyElementsOf(descriptor.modalities());
                 for (int m = 0; m < 3; m++) {
@@ -163,7 +181,6 @@ class FusionDecisionOperatorTest {
                         assertThat(got.get(c)).isCloseTo(alone[c], within(1e-6));
                     }
                 }
-                assertThat(d.getModel()).isEqualTo(descriptor.modelRef());
             }
         }
     }
