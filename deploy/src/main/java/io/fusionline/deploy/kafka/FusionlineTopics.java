@@ -37,6 +37,45 @@ public final class FusionlineTopics {
     }
 
     /**
+     * Waits (at most 30 s) until every partition of {@code topics} has a leader, so that a producer
+     * that starts right after creating them does not wait on a partition the broker has not taken
+     * up yet.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = true;
+            try {
+                for (var description :
+                        admin.describeTopics(topics)
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .values()) {
+                    for (var partition : description.partitions()) {
+                        ready &= partition.leader() != null && !partition.leader().isEmpty();
+                    }
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause()
+                        instanceof
+                        org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false; // created, not yet in the broker's metadata
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException(
+                        "partitions of " + topics + " have no leader after 30 s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // polling the broker's metadata, bounded above
+        }
+    }
+
+    /**
      * Creates each missing topic with {@code partitions} partitions, replication factor 1, and
      * {@code max.message.bytes} raised to {@link KafkaConnectors#MAX_RECORD_BYTES} (frames, and
      * dead letters that carry them, are larger than Kafka's 1 MB default).
@@ -60,6 +99,7 @@ public final class FusionlineTopics {
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
