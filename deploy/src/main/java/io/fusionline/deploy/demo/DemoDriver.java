@@ -193,7 +193,7 @@ public final class DemoDriver implements AutoCloseable {
                     }
                     out.println(describe(decode(decisions, r.value())));
                 } else if (r.topic().equals(alertsTopic)) {
-                    out.println("ALERT " + describe(decode(decisions, r.value())).substring(6));
+                    out.println(describe("alert", decode(decisions, r.value())));
                 } else if (r.topic().equals(featuresTopic)) {
                     out.println(describe(decode(features, r.value())));
                 } else if (r.topic().equals(transcriptsTopic)) {
@@ -429,6 +429,11 @@ public final class DemoDriver implements AutoCloseable {
     }
 
     static String describe(Decision d) {
+        return describe("decision", d);
+    }
+
+    /** One line for decision {@code d}, headed {@code kind} ("decision", "alert"). */
+    static String describe(String kind, Decision d) {
         StringBuilder alpha = new StringBuilder();
         d.getAlpha()
                 .forEach(
@@ -437,7 +442,8 @@ public final class DemoDriver implements AutoCloseable {
                                         String.format(java.util.Locale.ROOT, " %s=%.2f", m, a)));
         return String.format(
                 java.util.Locale.ROOT,
-                "decision     %-11s #%-4d %-16s score %.2f  %-9s %s%s",
+                "%-12s %-11s #%-4d %-16s score %.2f  %-9s %s%s",
+                kind,
                 d.getSourceId(),
                 d.getSequence(),
                 d.getLabel(),

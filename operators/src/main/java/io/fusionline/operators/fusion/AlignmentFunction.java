@@ -4,6 +4,7 @@ import io.fusionline.operators.DeadLetters;
 import io.fusionline.schema.fusion.AlignedWindow;
 import io.fusionline.schema.fusion.AlignmentInput;
 import io.fusionline.schema.fusion.TextFeatures;
+import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.vision.VisionFeatures;
@@ -96,6 +97,8 @@ public final class AlignmentFunction
     private transient Counter windows;
     private transient Counter windowsClosedIdle;
     private transient long lastArrival;
+    private transient RecordCodec<VisionFeatures> visionCodec;
+    private transient RecordCodec<TextEvent> textCodec;
     private transient Counter lateInputs;
     private transient Histogram windowInputs;
 
@@ -168,6 +171,8 @@ public final class AlignmentFunction
                 getRuntimeContext().getState(new ValueStateDescriptor<>("idle-mark", Types.LONG));
         windowsClosedIdle = getRuntimeContext().getMetricGroup().counter("windowsClosedIdle");
         lastArrival = System.currentTimeMillis();
+        visionCodec = wireFormat.codec(VisionFeatures.class);
+        textCodec = wireFormat.codec(TextEvent.class);
         windows = getRuntimeContext().getMetricGroup().counter("windows");
         lateInputs = getRuntimeContext().getMetricGroup().counter("lateInputs");
         windowInputs =
@@ -291,10 +296,10 @@ public final class AlignmentFunction
                         Instant.ofEpochMilli(watermark));
         byte[] key = source.getBytes(StandardCharsets.UTF_8);
         if (in.getVision() != null) {
-            byte[] payload = wireFormat.codec(VisionFeatures.class).encode(in.getVision());
+            byte[] payload = visionCodec.encode(in.getVision());
             return DeadLetters.of(visionTopic, key, payload, STAGE, reason);
         }
-        byte[] payload = wireFormat.codec(TextEvent.class).encode(in.getText().getEvent());
+        byte[] payload = textCodec.encode(in.getText().getEvent());
         return DeadLetters.of(textTopic, key, payload, STAGE, reason);
     }
 }

@@ -15,6 +15,7 @@ import io.fusionline.schema.decision.VisionEvidence;
 import io.fusionline.schema.decision.WordEvidence;
 import io.fusionline.schema.fusion.AlignedWindow;
 import io.fusionline.schema.fusion.TextFeatures;
+import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.vision.VisionFeatures;
@@ -79,6 +80,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     private transient FusionModelDescriptor descriptor;
     private transient int positive;
     private transient List<Object> prepared;
+    private transient RecordCodec<VisionFeatures> visionCodec;
     private transient Counter decisions;
     private transient Counter earlyExits;
     private transient Counter alerts;
@@ -101,6 +103,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                         ? -1
                         : descriptor.labelIndex(descriptor.positiveLabel());
         prepared = new ArrayList<>();
+        visionCodec = wireFormat.codec(VisionFeatures.class);
         decisions = getMetricGroup().counter("decisions");
         earlyExits = getMetricGroup().counter("earlyExits");
         alerts = getMetricGroup().counter("alerts");
@@ -135,7 +138,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                                 DeadLetters.of(
                                         visionTopic,
                                         window.getSourceId().getBytes(StandardCharsets.UTF_8),
-                                        wireFormat.codec(VisionFeatures.class).encode(frame),
+                                        visionCodec.encode(frame),
                                         STAGE,
                                         String.format(
                                                 Locale.ROOT,

@@ -54,6 +54,8 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
     private transient String model;
     private transient List<String> logitLabels;
     private transient int gridWidth;
+    private transient int inputWidth;
+    private transient int inputHeight;
     private transient int capacity;
     private transient int tensorSize;
     private transient float[] pixels;
@@ -79,6 +81,8 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
         logitLabels = descriptor.logitsOutput() == null ? List.of() : descriptor.labels();
         capacity = Math.min(options.batchSize(), encoder.maxBatch());
         tensorSize = descriptor.input().tensorSize();
+        inputWidth = descriptor.input().width();
+        inputHeight = descriptor.input().height();
         pixels = new float[capacity * tensorSize];
 
         frames = getMetricGroup().counter("frames");
@@ -135,10 +139,9 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
 
     /** Width of a square-patch grid of {@code patches} over the model's input, 0 if none fits. */
     private int gridWidth(int patches) {
-        VisionModelDescriptor d = BuiltInModels.resolveVision(options.descriptor());
-        double side = Math.sqrt((double) d.input().width() * d.input().height() / patches);
-        int width = (int) Math.round(d.input().width() / side);
-        int height = (int) Math.round(d.input().height() / side);
+        double side = Math.sqrt((double) inputWidth * inputHeight / patches);
+        int width = (int) Math.round(inputWidth / side);
+        int height = (int) Math.round(inputHeight / side);
         return width * height == patches ? width : 0;
     }
 
