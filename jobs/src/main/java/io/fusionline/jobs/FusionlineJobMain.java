@@ -55,13 +55,26 @@ public final class FusionlineJobMain implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Never calls {@link System#exit}: Flink runs this method inside the JobManager when a jar is
+     * submitted over the REST API, and an exit there would stop the JobManager. Bad options or an
+     * unreachable Kafka end in an exception with a one-line message instead, which {@code flink
+     * run} reports with a non-zero exit code and the REST API as a failed submission.
+     */
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new FusionlineJobMain());
+        String[] failure = new String[1];
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
+                    failure[0] = e.getMessage();
                     commandLine.getErr().println("fusionline-job: " + e.getMessage());
                     return 1;
                 });
-        System.exit(cli.execute(args));
+        int code = cli.execute(args);
+        if (code != 0) {
+            throw new IllegalArgumentException(
+                    "fusionline-job: "
+                            + (failure[0] != null ? failure[0] : "invalid arguments (see --help)"));
+        }
     }
 }

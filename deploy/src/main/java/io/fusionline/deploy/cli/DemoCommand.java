@@ -2,17 +2,10 @@ package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.LocalRuntime;
 import io.fusionline.deploy.demo.DemoDriver;
-import io.fusionline.deploy.demo.SampleScans;
-import io.fusionline.jobs.FusionlineJobOptions;
-import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 
 /** {@code fusionline demo}: the whole pipeline on this machine, decisions printed live. */
 @Command(
@@ -32,141 +25,23 @@ import picocli.CommandLine.Spec;
         })
 final class DemoCommand implements Callable<Integer> {
 
-    @Spec CommandSpec spec;
-
-    @Option(
-            names = "--profile",
-            paramLabel = "PROFILE",
-            defaultValue = "inspection",
-            description = "inspection, fraud or text (default: ${DEFAULT-VALUE}).")
-    String profile;
-
-    @Option(
-            names = "--count",
-            paramLabel = "N",
-            description = "Stop with exit code 0 after N decisions (default: run until Ctrl-C).")
-    int count;
-
-    @Option(
-            names = "--bootstrap",
-            paramLabel = "HOST:PORT",
-            description = "Use this Kafka instead of starting an embedded broker.")
-    String bootstrap;
-
-    @Option(
-            names = "--rate",
-            paramLabel = "EVENTS_PER_S",
-            defaultValue = "5",
-            description =
-                    "World items (or sample events) per second over all sources (default:"
-                            + " ${DEFAULT-VALUE}; the world's event time then runs 12.5 times"
-                            + " faster than the clock).")
-    double rate;
-
-    @Option(
-            names = "--bad-every",
-            paramLabel = "K",
-            defaultValue = "10",
-            description =
-                    "Also send one malformed record every K events; 0 for none (default: ${DEFAULT-VALUE}).")
-    int badEvery;
-
-    @Option(
-            names = "--web-port",
-            paramLabel = "PORT",
-            defaultValue = "0",
-            description = "Port of the Flink web UI (default: a free port).")
-    int webPort;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description = "Seed of the sample events (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(
-            names = "--no-speech",
-            description = "Leave out the speech stage (no audio, no transcripts).")
-    boolean noSpeech;
-
-    @Option(
-            names = "--no-vision",
-            description = "Leave out the frames (part camera, ID scanner) and OCR.")
-    boolean noVision;
-
-    @Option(
-            names = "--vision-model",
-            paramLabel = "DESCRIPTOR",
-            description =
-                    "descriptor.json of an ONNX image encoder to encode every frame with into "
-                            + "vision features (default: the profile's built-in encoder).")
-    String visionModel;
-
-    @Option(
-            names = "--checkpoint-interval",
-            paramLabel = "DURATION",
-            defaultValue = "PT1S",
-            description =
-                    "Checkpoint interval; decisions appear when a checkpoint commits (default: ${DEFAULT-VALUE}).")
-    Duration checkpointInterval;
+    @Mixin WorldRunOptions world;
 
     @Override
     public Integer call() throws Exception {
-        check(count >= 0, "--count must be 0 or more");
-        check(rate > 0 && rate <= 10_000, "--rate must be in (0, 10000]");
-        check(badEvery >= 0, "--bad-every must be 0 or more");
-        check(webPort >= 0 && webPort <= 65535, "--web-port must be a port number");
-        check(
-                !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
-                "--checkpoint-interval must be positive");
-
-        Configuration conf = new Configuration();
-        if (bootstrap != null) {
-            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
-        }
-        conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
-        conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-demo");
-        conf.set(FusionlineJobOptions.SPEECH_ENABLED, !noSpeech);
-        conf.set(FusionlineJobOptions.PROFILE, profile);
-        boolean world = !profile.equals(FusionlineJobOptions.TEXT_PROFILE);
-        check(
-                !(noVision && visionModel != null),
-                "--vision-model and --no-vision exclude each other");
-        if (!noVision && !world) {
-            conf.set(
-                    FusionlineJobOptions.OCR_SOURCES,
-                    SampleScans.LABEL_CAMERA + "," + SampleScans.ID_SCANNER);
-            conf.set(FusionlineJobOptions.OCR_LAYOUT, "SINGLE_LINE");
-        }
-        if (visionModel != null) {
-            conf.set(FusionlineJobOptions.VISION_MODEL, visionModel);
-        } else if (noVision) {
-            conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
-        }
-        // Unique per run: two demos on one external Kafka must not fence each other.
-        conf.set(
-                FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,
-                "fusionline-demo-" + UUID.randomUUID().toString().substring(0, 8));
-        // Checked before anything starts; the embedded broker's address is not known yet, so a
-        // placeholder stands in for it.
-        Configuration check = new Configuration(conf);
-        if (bootstrap == null) {
-            check.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "127.0.0.1:9092");
-        }
-        try {
-            FusionlineJobOptions.validate(check);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-
+        Configuration conf = world.jobConfiguration("demo");
         long started = System.nanoTime();
         System.err.println(
-                bootstrap == null
+                world.bootstrap == null
                         ? "fusionline demo: starting an embedded Kafka broker and Flink ..."
-                        : "fusionline demo: connecting to Kafka at " + bootstrap + " ...");
-        try (LocalRuntime runtime = LocalRuntime.start(conf, webPort, 2);
+                        : "fusionline demo: connecting to Kafka at " + world.bootstrap + " ...");
+        try (LocalRuntime runtime = LocalRuntime.start(conf, world.webPort, 2);
                 DemoDriver driver =
-                        new DemoDriver(runtime.jobConfiguration(), seed, rate, badEvery)) {
+                        new DemoDriver(
+                                runtime.jobConfiguration(),
+                                world.seed,
+                                world.rate,
+                                world.badEvery)) {
             Thread hook =
                     new Thread(
                             () -> {
@@ -182,17 +57,11 @@ final class DemoCommand implements Callable<Integer> {
                     runtime.webUiUrl(),
                     (System.nanoTime() - started) / 1e9);
             System.out.flush();
-            driver.run(count, System.out, started);
-            if (count > 0) {
+            driver.run(world.count, System.out, started);
+            if (world.count > 0) {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
         return 0;
-    }
-
-    private void check(boolean ok, String message) {
-        if (!ok) {
-            throw new CommandLine.ParameterException(spec.commandLine(), message);
-        }
     }
 }
