@@ -4,6 +4,7 @@ import io.fusionline.deploy.bench.AsrBenchmark;
 import io.fusionline.deploy.bench.VisionBenchmark;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.Asr.class,
             BenchCommand.Vision.class,
-            BenchCommand.Fusion.class
+            BenchCommand.Fusion.class,
+            BenchCommand.Cluster.class
         })
 final class BenchCommand {
 
@@ -193,6 +195,45 @@ final class BenchCommand {
                         "--windows (>= 100), --batch, --rounds must be positive");
             }
             io.fusionline.deploy.bench.FusionBenchmark.run(windows, batch, rounds, System.out);
+            return 0;
+        }
+    }
+
+    /** {@code fusionline bench cluster}. */
+    @Command(
+            name = "cluster",
+            mixinStandardHelpOptions = true,
+            description =
+                    "The job jar on a local standalone cluster (one TaskManager JVM per slot) at"
+                            + " each parallelism, on a vision-bound load of frames already in"
+                            + " Kafka: committed frames/s, scaling, and the raw engine measured in"
+                            + " the same run.")
+    static final class Cluster implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--frames",
+                defaultValue = "3000",
+                description = "Frames per run (default: ${DEFAULT-VALUE}).")
+        int frames;
+
+        @Option(
+                names = "--parallelism",
+                split = ",",
+                defaultValue = "1,2",
+                description = "Parallelisms to run, in order (default: ${DEFAULT-VALUE}).")
+        List<Integer> parallelisms;
+
+        @Override
+        public Integer call() throws Exception {
+            if (frames < 100
+                    || parallelisms.isEmpty()
+                    || parallelisms.stream().anyMatch(p -> p < 1 || p > 16)) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--frames must be >= 100 and each parallelism 1..16");
+            }
+            io.fusionline.deploy.bench.ClusterBenchmark.run(frames, parallelisms, System.out);
             return 0;
         }
     }
