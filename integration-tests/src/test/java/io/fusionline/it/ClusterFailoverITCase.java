@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -156,6 +157,15 @@ class ClusterFailoverITCase {
             // Idle windows close on the processing-time fallback: every item gets decided.
             kafka.awaitCommitted(decisionsTopic, Decision.class, truth.size(), RECOVERY_TIMEOUT);
             List<Decision> decisions = kafka.readAllCommitted(decisionsTopic, Decision.class);
+            Set<String> running = rest.taskManagersOf(job);
+            for (String tm : cluster.taskManagerIds()) {
+                report.add(
+                        String.format(
+                                "%s (%s): resident memory %d MB",
+                                tm,
+                                running.contains(tm) ? "runs the job" : "idle",
+                                residentMegabytes(cluster.pid(tm))));
+            }
             rest.cancel(job);
 
             Map<String, Long> perItem =
@@ -229,6 +239,21 @@ class ClusterFailoverITCase {
                                                 .contains("speech"))
                         .count();
         assertThat(heard).isGreaterThanOrEqualTo(Math.round(noted.size() * 0.8));
+    }
+
+    /** VmRSS of a process from {@code /proc}, in MB; -1 where it cannot be read. */
+    private static long residentMegabytes(long pid) {
+        try {
+            for (String line :
+                    Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
     }
 
     private static void awaitRunning(FlinkRestClient rest, String job) {

@@ -12,6 +12,7 @@ import io.fusionline.multimodal.fusion.BuiltInModels;
 import io.fusionline.multimodal.vision.EncodedImage;
 import io.fusionline.multimodal.vision.FramePreprocessor;
 import io.fusionline.multimodal.vision.ImageLimits;
+import io.fusionline.multimodal.vision.RandomPatchEncoder;
 import io.fusionline.multimodal.vision.VisionEncoder;
 import io.fusionline.multimodal.vision.VisionModelDescriptor;
 import io.fusionline.schema.media.FrameFormat;
@@ -44,6 +45,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * parallelism, encoded by the built-in inspection encoder (one ONNX Runtime thread per subtask, one
  * slot per TaskManager) and committed exactly-once to a vision-features topic.
  *
+ * <p>With {@code encoderDim > 0} a heavier synthetic encoder replaces the built-in one (see {@link
+ * #run}); the built-in encoder is so light that Kafka I/O and Avro, not inference, dominate.
+ *
  * <p>Each parallelism gets a fresh job (its own consumer group and output topic) on the same
  * cluster, reading every frame from the start. Throughput is taken between the 10th and the 90th
  * percentile of committed features, so job start-up, model loading and the last checkpoint do not
@@ -52,8 +56,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class ClusterBenchmark {
 
-    /** Throughput of one parallelism. */
-    public record Run(int parallelism, double framesPerSecond) {}
+    /**
+     * Throughput of one parallelism, and how busy the whole machine's CPUs were meanwhile (0..1,
+     * from {@code /proc/stat}; NaN where it cannot be read).
+     */
+    public record Run(int parallelism, double framesPerSecond, double machineBusy) {}
 
     /** Raw engine frames/s (one thread) and the runs. */
     public record Result(double rawFramesPerSecond, List<Run> runs) {
@@ -71,10 +78,28 @@ public final class ClusterBenchmark {
 
     private ClusterBenchmark() {}
 
-    public static Result run(int frameCount, List<Integer> parallelisms, PrintStream out)
+    /**
+     * Runs the benchmark.
+     *
+     * @param encoderDim 0 for the built-in inspection encoder; otherwise a heavier, synthetic
+     *     ViT-style patch encoder ({@link RandomPatchEncoder}: 224 px, 16 px patches, this width)
+     *     whose cost makes the load vision-bound; the job then writes pooled embeddings only
+     */
+    public static Result run(
+            int frameCount, List<Integer> parallelisms, int encoderDim, PrintStream out)
             throws Exception {
         int maxParallelism = parallelisms.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        VisionModelDescriptor model = BuiltInModels.vision(BuiltInModels.INSPECTION_VISION);
+        Path work = Files.createTempDirectory("fusionline-bench-cluster-");
+        String modelReference;
+        VisionModelDescriptor model;
+        if (encoderDim > 0) {
+            Path dir = Files.createDirectories(work.resolve("encoder"));
+            model = RandomPatchEncoder.write(dir, 224, 16, encoderDim, 42);
+            modelReference = dir.resolve("descriptor.json").toString();
+        } else {
+            model = BuiltInModels.vision(BuiltInModels.INSPECTION_VISION);
+            modelReference = BuiltInModels.PREFIX + BuiltInModels.INSPECTION_VISION;
+        }
         int batch = FusionlineJobOptions.VISION_BATCH_SIZE.defaultValue();
         List<byte[]> jpegs = VisionBenchmark.frames(Math.min(frameCount, 200), WIDTH, HEIGHT);
         out.printf(
@@ -92,7 +117,6 @@ public final class ClusterBenchmark {
         double raw = rawEngine(model, jpegs, batch);
         out.printf("raw engine (decode + pre-process + ORT, 1 thread): %.1f frames/s%n", raw);
 
-        Path work = Files.createTempDirectory("fusionline-bench-cluster-");
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
                 LocalFlinkCluster cluster =
@@ -106,17 +130,25 @@ public final class ClusterBenchmark {
             FlinkRestClient rest = cluster.rest();
             String jar = rest.uploadJar(LocalFlinkCluster.defaultJobJar());
             for (int p : parallelisms) {
-                Configuration conf = jobConf(bootstrap, framesTopic, "bench-p" + p);
+                Configuration conf =
+                        jobConf(
+                                bootstrap,
+                                framesTopic,
+                                "bench-p" + p,
+                                modelReference,
+                                encoderDim == 0);
                 FusionlineTopics.ensure(
                         bootstrap,
                         FusionlineTopics.names(conf),
                         FusionlineTopics.DEFAULT_PARTITIONS);
                 String job = rest.runJar(jar, JobJarArguments.of(conf), p, null);
-                double fps =
+                Run run =
                         committedRate(
+                                p,
                                 bootstrap,
                                 conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC),
                                 frameCount);
+                double fps = run.framesPerSecond();
                 rest.cancel(job);
                 FlinkRestClient.await(
                         "the slots of job " + job + " to be free",
@@ -126,10 +158,16 @@ public final class ClusterBenchmark {
                             return overview.path("slots-available").asInt()
                                     == overview.path("slots-total").asInt();
                         });
-                runs.add(new Run(p, fps));
+                runs.add(run);
                 out.printf(
-                        "parallelism %d: %.1f frames/s (%.2f x raw engine, %.2f x parallelism 1)%n",
-                        p, fps, fps / raw, fps / runs.get(0).framesPerSecond());
+                        "parallelism %d: %.1f frames/s (%.2f x raw engine, %.2f x parallelism %d);"
+                                + " machine CPUs %.0f %% busy%n",
+                        p,
+                        fps,
+                        fps / raw,
+                        fps / runs.get(0).framesPerSecond(),
+                        runs.get(0).parallelism(),
+                        100 * run.machineBusy());
             }
         }
         Result result = new Result(raw, runs);
@@ -198,14 +236,18 @@ public final class ClusterBenchmark {
         }
     }
 
-    /** Vision only: the text profile with the built-in inspection encoder, no speech, no OCR. */
-    private static Configuration jobConf(String bootstrap, String framesTopic, String run) {
+    /** Vision only: the text profile with the encoder, no speech, no OCR. */
+    private static Configuration jobConf(
+            String bootstrap,
+            String framesTopic,
+            String run,
+            String modelReference,
+            boolean patchTokens) {
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
         conf.set(FusionlineJobOptions.PROFILE, FusionlineJobOptions.TEXT_PROFILE);
-        conf.set(
-                FusionlineJobOptions.VISION_MODEL,
-                BuiltInModels.PREFIX + BuiltInModels.INSPECTION_VISION);
+        conf.set(FusionlineJobOptions.VISION_MODEL, modelReference);
+        conf.set(FusionlineJobOptions.VISION_PATCH_TOKENS, patchTokens);
         conf.set(FusionlineJobOptions.SPEECH_ENABLED, false);
         conf.set(FusionlineJobOptions.FRAMES_TOPIC, framesTopic);
         for (var option :
@@ -231,10 +273,15 @@ public final class ClusterBenchmark {
 
     /**
      * Reads {@code topic} ({@code read_committed}) until {@code count} records arrived; returns
-     * records per second between the 10th and the 90th percentile of arrivals.
+     * records per second between the 10th and the 90th percentile of arrivals, and the machine's
+     * CPU use over the same span.
      */
-    private static double committedRate(String bootstrap, String topic, int count) {
+    private static Run committedRate(int parallelism, String bootstrap, String topic, int count) {
         long[] arrivals = new long[count];
+        int from = count / 10;
+        int to = count * 9 / 10;
+        long[] cpuFrom = null;
+        long[] cpuTo = null;
         int seen = 0;
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer =
@@ -267,10 +314,34 @@ public final class ClusterBenchmark {
                         arrivals[seen++] = System.nanoTime();
                     }
                 }
+                if (cpuFrom == null && seen > from) {
+                    cpuFrom = cpuTicks();
+                }
+                if (cpuTo == null && seen > to) {
+                    cpuTo = cpuTicks();
+                }
             }
         }
-        int from = count / 10;
-        int to = count * 9 / 10;
-        return (to - from) / ((arrivals[to] - arrivals[from]) / 1e9);
+        double fps = (to - from) / ((arrivals[to] - arrivals[from]) / 1e9);
+        double busy = Double.NaN;
+        if (cpuFrom != null && cpuTo != null && cpuTo[1] > cpuFrom[1]) {
+            busy = (double) (cpuTo[0] - cpuFrom[0]) / (cpuTo[1] - cpuFrom[1]);
+        }
+        return new Run(parallelism, fps, busy);
+    }
+
+    /** Busy and total jiffies of all CPUs from {@code /proc/stat}, or null off Linux. */
+    private static long[] cpuTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -225,6 +225,15 @@ final class BenchCommand {
                 description = "Parallelisms to run, in order (default: ${DEFAULT-VALUE}).")
         List<Integer> parallelisms;
 
+        @Option(
+                names = "--encoder-dim",
+                defaultValue = "0",
+                description =
+                        "0: the built-in inspection encoder (default). N > 0: a synthetic ViT-style"
+                                + " patch encoder of width N (224 px, 16 px patches) that makes the"
+                                + " load vision-bound; the job then writes pooled embeddings only.")
+        int encoderDim;
+
         @Override
         public Integer call() throws Exception {
             if (frames < 100
@@ -233,7 +242,8 @@ final class BenchCommand {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "--frames must be >= 100 and each parallelism 1..16");
             }
-            io.fusionline.deploy.bench.ClusterBenchmark.run(frames, parallelisms, System.out);
+            io.fusionline.deploy.bench.ClusterBenchmark.run(
+                    frames, parallelisms, encoderDim, System.out);
             return 0;
         }
     }
