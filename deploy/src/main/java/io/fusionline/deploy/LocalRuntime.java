@@ -28,6 +28,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final EmbeddedKafkaBroker broker;
     private final Configuration jobConf;
     private final String webUiUrl;
+    private final String prometheusUrl;
     private final JobClient job;
     private final Path checkpoints;
     private boolean closed;
@@ -36,9 +37,11 @@ public final class LocalRuntime implements AutoCloseable {
             EmbeddedKafkaBroker broker,
             Configuration jobConf,
             String webUiUrl,
+            String prometheusUrl,
             JobClient job,
             Path checkpoints) {
         this.broker = broker;
+        this.prometheusUrl = prometheusUrl;
         this.checkpoints = checkpoints;
         this.jobConf = jobConf;
         this.webUiUrl = webUiUrl;
@@ -77,6 +80,12 @@ public final class LocalRuntime implements AutoCloseable {
             flink.set(RestOptions.PORT, port);
             flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
             flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+            // Every metric of the job on a Prometheus endpoint (docs/operations.md).
+            int prometheusPort = LocalPorts.free();
+            flink.setString(
+                    "metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            flink.setString("metrics.reporter.prom.port", String.valueOf(prometheusPort));
             // Checkpoints on local disk: the alignment stage's waiting inputs (patch tokens, token
             // vectors) outgrow the JobManager's 5 MB in-memory limit under a backlog.
             checkpoints = Files.createTempDirectory("fusionline-checkpoints-");
@@ -88,7 +97,13 @@ public final class LocalRuntime implements AutoCloseable {
                     env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
             FusionlineJob.onKafka(conf).build().addTo(env);
             JobClient job = env.executeAsync("fusionline");
-            return new LocalRuntime(broker, conf, "http://127.0.0.1:" + port, job, checkpoints);
+            return new LocalRuntime(
+                    broker,
+                    conf,
+                    "http://127.0.0.1:" + port,
+                    "http://127.0.0.1:" + prometheusPort + "/metrics",
+                    job,
+                    checkpoints);
         } catch (Exception | Error e) {
             deleteQuietly(checkpoints);
             if (broker != null) {
@@ -113,6 +128,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public String webUiUrl() {
         return webUiUrl;
+    }
+
+    /** Flink's Prometheus endpoint for this runtime's job (every operator's metrics). */
+    public String prometheusUrl() {
+        return prometheusUrl;
     }
 
     /** True when the broker was started by this runtime. */

@@ -3,6 +3,7 @@ package io.fusionline.jobs;
 import io.fusionline.multimodal.fusion.BuiltInModels;
 import io.fusionline.multimodal.ocr.TextRecognizer;
 import io.fusionline.multimodal.vision.ImageLimits;
+import io.fusionline.operators.DeadLetterMetricsFunction;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.audio.AudioChunkValidator;
 import io.fusionline.operators.audio.SpeechRecognitionFunction;
@@ -313,7 +314,14 @@ public final class FusionlineJob {
             deadLetterUnion = addFusion(timed, visionOut, deadLetterUnion);
         }
 
-        deadLetterUnion.sinkTo(deadLetters).uid("sink-dead-letters").name("dead-letters sink");
+        deadLetterUnion
+                .map(new DeadLetterMetricsFunction())
+                .returns(new AvroTypeInfo<>(DeadLetter.class))
+                .uid("dead-letter-metrics")
+                .name("count dead letters by reason")
+                .sinkTo(deadLetters)
+                .uid("sink-dead-letters")
+                .name("dead-letters sink");
     }
 
     /**

@@ -81,7 +81,8 @@ public final class VisionBenchmark {
             double preprocessMillis,
             double ratio,
             double p50Millis,
-            double p99Millis) {}
+            double p99Millis,
+            double[] latencyMillis) {}
 
     private static double median(double[] values) {
         double[] sorted = values.clone();
@@ -302,7 +303,8 @@ public final class VisionBenchmark {
                         median(ratios),
                         latencies[(int) (frameCount * 0.50)] / 1e6,
                         latencies[Math.min(frameCount - 1, (int) Math.ceil(frameCount * 0.99) - 1)]
-                                / 1e6);
+                                / 1e6,
+                        Arrays.stream(latencies).mapToDouble(l -> l / 1e6).toArray());
         out.printf(
                 "JPEG decode alone                 : %6.2f ms per frame%n", result.decodeMillis());
         out.printf(

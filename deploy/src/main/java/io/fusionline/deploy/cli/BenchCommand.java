@@ -1,6 +1,8 @@
 package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.bench.AsrBenchmark;
+import io.fusionline.deploy.bench.BenchCharts;
+import io.fusionline.deploy.bench.ClusterBenchmark;
 import io.fusionline.deploy.bench.VisionBenchmark;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,6 +132,13 @@ final class BenchCommand {
                         "Timed rounds after one warm-up; medians are reported (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(
+                names = "--charts",
+                paramLabel = "DIR",
+                defaultValue = "bench-charts",
+                description = "Folder for the PNG chart (default: ${DEFAULT-VALUE}).")
+        Path charts;
+
         @Override
         public Integer call() throws Exception {
             if (frames < 2
@@ -143,16 +152,26 @@ final class BenchCommand {
                         spec.commandLine(),
                         "--frames (>= 2), --batch, --timeout-ms, --rounds must be positive; sizes >= 16");
             }
-            VisionBenchmark.run(
-                    model,
-                    size,
-                    frames,
-                    width,
-                    height,
-                    batch,
-                    Duration.ofMillis(timeoutMs),
-                    rounds,
-                    System.out);
+            VisionBenchmark.Result result =
+                    VisionBenchmark.run(
+                            model,
+                            size,
+                            frames,
+                            width,
+                            height,
+                            batch,
+                            Duration.ofMillis(timeoutMs),
+                            rounds,
+                            System.out);
+            Path chart =
+                    BenchCharts.latencyCdf(
+                            charts.resolve("vision-latency-cdf.png"),
+                            String.format(
+                                    "Vision operator latency at 50%% load (frame generated -> features"
+                                            + " out), B=%d, T=%d ms: p50 %.1f ms, p99 %.1f ms",
+                                    batch, timeoutMs, result.p50Millis(), result.p99Millis()),
+                            result.latencyMillis());
+            System.out.println("chart: " + chart.toAbsolutePath());
             return 0;
         }
     }
@@ -234,6 +253,13 @@ final class BenchCommand {
                                 + " load vision-bound; the job then writes pooled embeddings only.")
         int encoderDim;
 
+        @Option(
+                names = "--charts",
+                paramLabel = "DIR",
+                defaultValue = "bench-charts",
+                description = "Folder for the PNG chart (default: ${DEFAULT-VALUE}).")
+        Path charts;
+
         @Override
         public Integer call() throws Exception {
             if (frames < 100
@@ -242,8 +268,27 @@ final class BenchCommand {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "--frames must be >= 100 and each parallelism 1..16");
             }
-            io.fusionline.deploy.bench.ClusterBenchmark.run(
-                    frames, parallelisms, encoderDim, System.out);
+            ClusterBenchmark.Result result =
+                    ClusterBenchmark.run(frames, parallelisms, encoderDim, System.out);
+            Path chart =
+                    BenchCharts.throughputVsParallelism(
+                            charts.resolve(
+                                    encoderDim == 0
+                                            ? "cluster-throughput.png"
+                                            : "cluster-throughput-d" + encoderDim + ".png"),
+                            "Job jar on a local cluster: committed frames/s vs parallelism ("
+                                    + (encoderDim == 0
+                                            ? "built-in encoder"
+                                            : "synthetic encoder, width " + encoderDim)
+                                    + ", "
+                                    + Runtime.getRuntime().availableProcessors()
+                                    + " cores)",
+                            result.runs().stream().map(ClusterBenchmark.Run::parallelism).toList(),
+                            result.runs().stream()
+                                    .map(ClusterBenchmark.Run::framesPerSecond)
+                                    .toList(),
+                            result.rawFramesPerSecond());
+            System.out.println("chart: " + chart.toAbsolutePath());
             return 0;
         }
     }

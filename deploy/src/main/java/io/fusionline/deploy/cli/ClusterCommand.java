@@ -4,6 +4,7 @@ import io.fusionline.deploy.cluster.FlinkRestClient;
 import io.fusionline.deploy.cluster.JobJarArguments;
 import io.fusionline.deploy.cluster.LocalClusterOptions;
 import io.fusionline.deploy.cluster.LocalFlinkCluster;
+import io.fusionline.deploy.dashboard.DashboardServer;
 import io.fusionline.deploy.demo.DemoDriver;
 import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
 import io.fusionline.deploy.kafka.FusionlineTopics;
@@ -133,11 +134,15 @@ final class ClusterCommand implements Callable<Integer> {
             String jobId = rest.runJar(jarId, JobJarArguments.of(conf), p, null);
             FlinkRestClient.await(
                     "job " + jobId + " to run", RUNNING_TIMEOUT, () -> rest.allTasksRunning(jobId));
-            try (DemoDriver driver = new DemoDriver(conf, world.seed, world.rate, world.badEvery)) {
+            try (DemoDriver driver = new DemoDriver(conf, world.seed, world.rate, world.badEvery);
+                    DashboardServer dashboard = world.dashboard(conf)) {
                 Thread hook =
                         new Thread(
                                 () -> {
                                     driver.stop();
+                                    if (dashboard != null) {
+                                        dashboard.close();
+                                    }
                                     cancelQuietly(rest, jobId);
                                     cluster.close();
                                     if (ownedBroker != null) {
@@ -156,6 +161,13 @@ final class ClusterCommand implements Callable<Integer> {
                         p,
                         options.stateBackend(),
                         (System.nanoTime() - started) / 1e9);
+                System.out.println(
+                        "Prometheus metrics: http://127.0.0.1:<port>/metrics, one port per Flink"
+                                + " process in "
+                                + LocalFlinkCluster.PROMETHEUS_PORTS);
+                if (dashboard != null) {
+                    System.out.println("Dashboard " + dashboard.url());
+                }
                 System.out.flush();
                 driver.run(world.count, System.out, started);
                 if (world.count > 0) {

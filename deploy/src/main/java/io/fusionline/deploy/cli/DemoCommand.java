@@ -1,6 +1,7 @@
 package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.LocalRuntime;
+import io.fusionline.deploy.dashboard.DashboardServer;
 import io.fusionline.deploy.demo.DemoDriver;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -41,21 +42,29 @@ final class DemoCommand implements Callable<Integer> {
                                 runtime.jobConfiguration(),
                                 world.seed,
                                 world.rate,
-                                world.badEvery)) {
+                                world.badEvery);
+                DashboardServer dashboard = world.dashboard(runtime.jobConfiguration())) {
             Thread hook =
                     new Thread(
                             () -> {
                                 driver.stop();
+                                if (dashboard != null) {
+                                    dashboard.close();
+                                }
                                 runtime.close();
                             },
                             "fusionline-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.printf(
-                    "Kafka %s (%s) | Flink web UI %s | ready in %.1f s%n",
+                    "Kafka %s (%s) | Flink web UI %s | Prometheus %s | ready in %.1f s%n",
                     runtime.bootstrapServers(),
                     runtime.embeddedKafka() ? "embedded" : "external",
                     runtime.webUiUrl(),
+                    runtime.prometheusUrl(),
                     (System.nanoTime() - started) / 1e9);
+            if (dashboard != null) {
+                System.out.println("Dashboard " + dashboard.url());
+            }
             System.out.flush();
             driver.run(world.count, System.out, started);
             if (world.count > 0) {

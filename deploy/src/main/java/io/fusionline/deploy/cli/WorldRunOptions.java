@@ -1,5 +1,6 @@
 package io.fusionline.deploy.cli;
 
+import io.fusionline.deploy.dashboard.DashboardServer;
 import io.fusionline.deploy.demo.SampleScans;
 import io.fusionline.jobs.FusionlineJobOptions;
 import java.time.Duration;
@@ -96,6 +97,30 @@ final class WorldRunOptions {
                     "Checkpoint interval; decisions appear when a checkpoint commits (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @Option(
+            names = "--dashboard-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
+            description = "Port of the live dashboard (default: a free port).")
+    int dashboardPort;
+
+    @Option(
+            names = "--dashboard-bind",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address the dashboard listens on (default: ${DEFAULT-VALUE}, this machine only;"
+                            + " it always asks for the token printed at start).")
+    String dashboardBind;
+
+    @Option(names = "--no-dashboard", description = "Do not serve the live dashboard.")
+    boolean noDashboard;
+
+    /** Starts the live dashboard over the job's topics unless {@code --no-dashboard}; null then. */
+    DashboardServer dashboard(Configuration jobConf) throws java.io.IOException {
+        return noDashboard ? null : DashboardServer.serve(jobConf, dashboardBind, dashboardPort);
+    }
+
     /**
      * The job's configuration from these options, checked; the bootstrap servers are set only when
      * {@code --bootstrap} was given (otherwise the caller starts an embedded broker).
@@ -107,6 +132,9 @@ final class WorldRunOptions {
         check(rate > 0 && rate <= 10_000, "--rate must be in (0, 10000]");
         check(badEvery >= 0, "--bad-every must be 0 or more");
         check(webPort >= 0 && webPort <= 65535, "--web-port must be a port number");
+        check(
+                dashboardPort >= 0 && dashboardPort <= 65535,
+                "--dashboard-port must be a port number");
         check(
                 !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
                 "--checkpoint-interval must be positive");

@@ -44,6 +44,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** System property naming the job jar (default: the build's job/fusionline-job.jar). */
     public static final String JOB_JAR_PROPERTY = "fusionline.job.jar";
 
+    /** Ports the Prometheus reporters of the cluster's processes take, one each, in order. */
+    public static final String PROMETHEUS_PORTS = "9250-9299";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
@@ -298,6 +301,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
         conf.put("heartbeat.interval", "1000");
         conf.put("heartbeat.timeout", "10000");
         conf.put("heartbeat.rpc-failure-threshold", "2");
+        conf.put(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.put("metrics.reporter.prom.port", PROMETHEUS_PORTS);
         StringBuilder yaml = new StringBuilder("# written by fusionline (LocalFlinkCluster)\n");
         conf.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
         Files.writeString(confDir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);

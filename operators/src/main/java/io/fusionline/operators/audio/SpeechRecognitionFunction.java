@@ -9,6 +9,7 @@ import io.fusionline.multimodal.audio.SpeechRecognizer;
 import io.fusionline.multimodal.audio.Utterance;
 import io.fusionline.multimodal.audio.VoskModelLocator;
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.EventTimeLag;
 import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.media.AudioEncoding;
 import io.fusionline.schema.serde.RecordCodec;
@@ -86,6 +87,9 @@ public final class SpeechRecognitionFunction
     private transient Counter partials;
     private transient Counter gaps;
     private transient Counter replayed;
+    private transient EventTimeLag lag;
+    private transient long recognizeNanos;
+    private transient long audioNanos;
     private transient Counter deadLettered;
 
     /** Native recognizer and resampler of one source; lives only in this subtask's memory. */
@@ -132,6 +136,11 @@ public final class SpeechRecognitionFunction
         gaps = metrics.counter("gaps");
         replayed = metrics.counter("replayedChunks");
         deadLettered = metrics.counter("deadLettered");
+        lag = EventTimeLag.register(metrics);
+        // Seconds of recognizer work per second of audio fed (replays included); below 1 keeps up.
+        metrics.gauge(
+                "realTimeFactor",
+                () -> audioNanos == 0 ? 0.0 : (double) recognizeNanos / audioNanos);
 
         codec = wireFormat.codec(AudioChunk.class);
         streams = new HashMap<>();
@@ -315,7 +324,10 @@ public final class SpeechRecognitionFunction
         long duration = mono.length * 1000L / rate;
         lastEnd.update(start + duration);
         stream.unfinishedMs += duration;
+        long started = System.nanoTime();
         Optional<Utterance> done = stream.recognizer.accept(stream.resampler.process(mono), start);
+        recognizeNanos += System.nanoTime() - started;
+        audioNanos += duration * 1_000_000L;
         if (done.isEmpty() && stream.unfinishedMs > options.maxUtterance().toMillis()) {
             done = stream.recognizer.finish();
             unfinished.clear();
@@ -374,6 +386,7 @@ public final class SpeechRecognitionFunction
             throw new IllegalStateException("cannot update utterance count", e);
         }
         finals.inc();
+        lag.record(u.endTime());
         List<TranscriptWord> words = new ArrayList<>();
         for (Utterance.Word w : u.words()) {
             words.add(

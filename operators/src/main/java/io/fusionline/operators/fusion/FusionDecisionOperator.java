@@ -7,6 +7,7 @@ import io.fusionline.multimodal.fusion.FusionModelDescriptor;
 import io.fusionline.multimodal.fusion.FusionOutput;
 import io.fusionline.multimodal.text.TextEmbedding;
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.EventTimeLag;
 import io.fusionline.operators.batch.MicroBatchOperator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.decision.DecisionAction;
@@ -84,6 +85,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     private transient Counter decisions;
     private transient Counter earlyExits;
     private transient Counter alerts;
+    private transient EventTimeLag lag;
 
     public FusionDecisionOperator(
             FusionOptions options, WireFormat wireFormat, String visionTopic) {
@@ -108,6 +110,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         earlyExits = getMetricGroup().counter("earlyExits");
         alerts = getMetricGroup().counter("alerts");
         getMetricGroup().meter("decisionsPerSecond", new MeterView(decisions));
+        lag = EventTimeLag.register(getMetricGroup());
     }
 
     @Override
@@ -212,6 +215,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                 next++;
             }
             output.collect(record.replace(decision));
+            lag.record(decision.getWindowEnd().toEpochMilli());
             if (decision.getAction() == DecisionAction.STOP_LINE
                     || decision.getAction() == DecisionAction.BLOCK) {
                 alerts.inc();

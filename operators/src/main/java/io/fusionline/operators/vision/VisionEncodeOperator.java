@@ -7,6 +7,7 @@ import io.fusionline.multimodal.vision.VisionEmbedding;
 import io.fusionline.multimodal.vision.VisionEncoder;
 import io.fusionline.multimodal.vision.VisionModelDescriptor;
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.EventTimeLag;
 import io.fusionline.operators.batch.MicroBatchOperator;
 import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.serde.RecordCodec;
@@ -61,6 +62,7 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
     private transient float[] pixels;
 
     private transient Counter frames;
+    private transient EventTimeLag lag;
     private transient Counter deadLettered;
 
     public VisionEncodeOperator(VisionOptions options, WireFormat wireFormat, String framesTopic) {
@@ -88,6 +90,7 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
         frames = getMetricGroup().counter("frames");
         deadLettered = getMetricGroup().counter("deadLettered");
         getMetricGroup().meter("framesPerSecond", new MeterView(frames));
+        lag = EventTimeLag.register(getMetricGroup());
     }
 
     @Override
@@ -132,7 +135,10 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
         }
         for (int i = 0; i < n; i++) {
             StreamRecord<VideoFrame> in = batch.get(i);
+            // Read before collect: replace() hands this record object on down the chain.
+            long eventTime = in.getValue().getEventTime().toEpochMilli();
             output.collect(in.replace(features(in.getValue(), embeddings.get(i), millis / n)));
+            lag.record(eventTime);
         }
         frames.inc(n);
     }
