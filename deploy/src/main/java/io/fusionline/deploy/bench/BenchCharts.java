@@ -57,8 +57,12 @@ public final class BenchCharts {
         return write(chart, file);
     }
 
-    /** Cumulative distribution of latencies (ms): share of records at or below each latency. */
-    public static Path latencyCdf(Path file, String title, double[] latencyMillis) {
+    /**
+     * Cumulative distribution of latencies (ms): share of records at or below each latency.
+     *
+     * @param series legend text of the curve (the run's settings and quantiles)
+     */
+    public static Path latencyCdf(Path file, String title, String series, double[] latencyMillis) {
         double[] sorted = latencyMillis.clone();
         Arrays.sort(sorted);
         double[] share = new double[sorted.length];
@@ -66,9 +70,11 @@ public final class BenchCharts {
             share[i] = (i + 1) * 100.0 / sorted.length;
         }
         XYChart chart = chart(title, "latency (ms)", "% of frames at or below");
-        XYSeries series = chart.addSeries("latency", sorted, share);
-        series.setMarker(SeriesMarkers.NONE);
-        chart.getStyler().setLegendVisible(false);
+        XYSeries curve = chart.addSeries(series, sorted, share);
+        curve.setMarker(SeriesMarkers.NONE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setYAxisDecimalPattern("0");
+        chart.getStyler().setYAxisTickMarkSpacingHint(60);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(100.0);
         return write(chart, file);

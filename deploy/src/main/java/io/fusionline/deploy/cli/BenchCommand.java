@@ -166,9 +166,9 @@ final class BenchCommand {
             Path chart =
                     BenchCharts.latencyCdf(
                             charts.resolve("vision-latency-cdf.png"),
+                            "Vision operator: frame generated -> features out, at 50% load",
                             String.format(
-                                    "Vision operator latency at 50%% load (frame generated -> features"
-                                            + " out), B=%d, T=%d ms: p50 %.1f ms, p99 %.1f ms",
+                                    "B=%d, T=%d ms: p50 %.1f ms, p99 %.1f ms",
                                     batch, timeoutMs, result.p50Millis(), result.p99Millis()),
                             result.latencyMillis());
             System.out.println("chart: " + chart.toAbsolutePath());

@@ -32,7 +32,7 @@ class BenchChartsTest {
         for (int i = 0; i < latencies.length; i++) {
             latencies[i] = 20 + (i % 50) * 0.7;
         }
-        assertDrawn(BenchCharts.latencyCdf(dir.resolve("cdf"), "cdf", latencies));
+        assertDrawn(BenchCharts.latencyCdf(dir.resolve("cdf"), "cdf", "p99 55 ms", latencies));
     }
 
     private static void assertDrawn(Path file) throws Exception {

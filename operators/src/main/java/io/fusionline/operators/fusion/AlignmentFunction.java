@@ -1,6 +1,7 @@
 package io.fusionline.operators.fusion;
 
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.EventTimeLag;
 import io.fusionline.schema.fusion.AlignedWindow;
 import io.fusionline.schema.fusion.AlignmentInput;
 import io.fusionline.schema.fusion.TextFeatures;
@@ -100,6 +101,7 @@ public final class AlignmentFunction
     private transient RecordCodec<VisionFeatures> visionCodec;
     private transient RecordCodec<TextEvent> textCodec;
     private transient Counter lateInputs;
+    private transient EventTimeLag lag;
     private transient Histogram windowInputs;
 
     /**
@@ -175,6 +177,7 @@ public final class AlignmentFunction
         textCodec = wireFormat.codec(TextEvent.class);
         windows = getRuntimeContext().getMetricGroup().counter("windows");
         lateInputs = getRuntimeContext().getMetricGroup().counter("lateInputs");
+        lag = EventTimeLag.register(getRuntimeContext().getMetricGroup());
         windowInputs =
                 getRuntimeContext()
                         .getMetricGroup()
@@ -274,6 +277,7 @@ public final class AlignmentFunction
         }
         windows.inc();
         windowInputs.update(inputs.size());
+        lag.record(end);
         return AlignedWindow.newBuilder()
                 .setSourceId(source)
                 .setStart(Instant.ofEpochMilli(start))

@@ -2,6 +2,7 @@ package io.fusionline.operators.fusion;
 
 import io.fusionline.multimodal.text.TextEmbedding;
 import io.fusionline.multimodal.text.TextEncoder;
+import io.fusionline.operators.EventTimeLag;
 import io.fusionline.schema.fusion.TextFeatures;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.vision.VisionTensors;
@@ -34,6 +35,7 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
 
     private transient TextEncoder encoder;
     private transient Counter texts;
+    private transient EventTimeLag lag;
     private transient Histogram inferenceMillis;
 
     /**
@@ -49,6 +51,7 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
     public void open(OpenContext context) {
         encoder = TextEncoder.open(intraOpThreads, maxTokens);
         texts = getRuntimeContext().getMetricGroup().counter("texts");
+        lag = EventTimeLag.register(getRuntimeContext().getMetricGroup());
         inferenceMillis =
                 getRuntimeContext()
                         .getMetricGroup()
@@ -63,6 +66,7 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
         inferenceMillis.update(Math.round(millis));
         texts.inc();
         out.collect(features(event, e, millis));
+        lag.record(event.getEventTime().toEpochMilli());
     }
 
     /** {@code e}, the encoding of {@code event}'s text, as the record that carries it. */
