@@ -4,6 +4,7 @@ import io.fusionline.deploy.cluster.FlinkRestClient;
 import io.fusionline.deploy.cluster.JobJarArguments;
 import io.fusionline.deploy.cluster.LocalClusterOptions;
 import io.fusionline.deploy.cluster.LocalFlinkCluster;
+import io.fusionline.deploy.kafka.CommittedConsumers;
 import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
 import io.fusionline.deploy.kafka.FusionlineTopics;
 import io.fusionline.deploy.kafka.InputProducers;
@@ -28,16 +29,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Throughput of the job on the local standalone cluster at several parallelisms, on a vision-bound
@@ -285,18 +283,7 @@ public final class ClusterBenchmark {
         int seen = 0;
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false,
-                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                                8 << 20),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
+                CommittedConsumers.create(bootstrap, "fusionline-bench-cluster")) {
             List<TopicPartition> partitions =
                     consumer.partitionsFor(topic).stream()
                             .map(p -> new TopicPartition(topic, p.partition()))

@@ -1,6 +1,7 @@
 package io.fusionline.deploy.cluster;
 
 import io.fusionline.deploy.LocalPorts;
+import io.fusionline.deploy.ParentWatchdogMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

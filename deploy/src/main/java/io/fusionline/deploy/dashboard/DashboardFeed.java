@@ -1,5 +1,6 @@
 package io.fusionline.deploy.dashboard;
 
+import io.fusionline.deploy.kafka.CommittedConsumers;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.decision.VisionEvidence;
@@ -22,12 +23,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What the dashboard shows, read from Kafka by one background thread: the decisions, alerts and
@@ -81,21 +80,7 @@ public final class DashboardFeed implements AutoCloseable {
         this.decisions = format.codec(Decision.class);
         this.transcripts = format.codec(Transcript.class);
         this.frames = format.codec(VideoFrame.class);
-        this.consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false,
-                                ConsumerConfig.CLIENT_ID_CONFIG,
-                                "fusionline-dashboard",
-                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                                8 << 20),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer());
+        this.consumer = CommittedConsumers.create(bootstrap, "fusionline-dashboard");
         for (int i = 0; i < SECONDS; i++) {
             latencyPerSecond.add(new ArrayList<>());
         }

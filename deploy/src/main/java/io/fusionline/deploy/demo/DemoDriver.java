@@ -1,6 +1,7 @@
 package io.fusionline.deploy.demo;
 
 import io.fusionline.deploy.ingest.FramePublisher;
+import io.fusionline.deploy.kafka.CommittedConsumers;
 import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.multimodal.audio.PhraseSynthesizer;
@@ -33,7 +34,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,7 +41,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -99,17 +98,7 @@ public final class DemoDriver implements AutoCloseable {
                                 5),
                         new ByteArraySerializer(),
                         new ByteArraySerializer());
-        this.consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer());
+        this.consumer = CommittedConsumers.create(bootstrap, "fusionline-demo");
         boolean world = FusionlineJobOptions.fusion(conf) != null;
         this.producerThread =
                 world

@@ -2,6 +2,7 @@ package io.fusionline.deploy.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fusionline.deploy.kafka.CommittedConsumers;
 import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.multimodal.fusion.BuiltInModels;
@@ -27,12 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Runs a fresh sample of a world through a running job and scores its committed decisions against
@@ -327,17 +326,7 @@ public final class WorldEvaluation {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(Configuration conf) {
-        return new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS),
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                        8 << 20),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        return CommittedConsumers.create(
+                conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "fusionline-eval");
     }
 }

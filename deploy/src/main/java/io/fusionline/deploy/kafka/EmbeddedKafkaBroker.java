@@ -1,6 +1,7 @@
 package io.fusionline.deploy.kafka;
 
 import io.fusionline.deploy.LocalPorts;
+import io.fusionline.deploy.ParentWatchdogMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,8 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>{@link #start} formats a fresh storage folder, starts the broker and returns once it answers.
  * {@link #close} stops it cleanly (then forcibly after a grace period) and deletes its data. The
- * child also exits on its own when this JVM dies (see {@link KafkaBrokerMain}). Broker logs go to
- * {@code broker.log} in the data folder.
+ * child also exits on its own when this JVM dies (see {@link ParentWatchdogMain}). Broker logs go
+ * to {@code broker.log} in the data folder.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -59,7 +60,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Path logConfig = writeLogConfig(dataDir);
             format(dataDir, config, logConfig);
             process =
-                    javaProcess(dataDir, logConfig, KafkaBrokerMain.class.getName(), config)
+                    javaProcess(
+                                    dataDir,
+                                    logConfig,
+                                    ParentWatchdogMain.class.getName(),
+                                    null,
+                                    "kafka.Kafka",
+                                    config.toString())
                             .redirectErrorStream(true)
                             .redirectOutput(dataDir.resolve("broker.log").toFile())
                             .start();

@@ -1,16 +1,17 @@
-package io.fusionline.deploy.cluster;
+package io.fusionline.deploy;
 
 import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
- * Main class of the local cluster's JobManager and TaskManager JVMs: starts a daemon thread that
- * exits the JVM when standard input closes, which happens when the JVM that started the cluster
- * ends for any reason, a {@code kill -9} included, then runs the Flink entry point named by the
- * first argument with the remaining arguments. No orphan Flink processes.
+ * Main class of the child JVMs the local runtime starts (the embedded Kafka broker, the local
+ * cluster's JobManager and TaskManagers): starts a daemon thread that exits the JVM (through its
+ * shutdown hooks, so Kafka and Flink shut down cleanly) when standard input closes, which happens
+ * when the parent JVM ends for any reason, a {@code kill -9} included; then runs the main class
+ * named by the first argument with the remaining arguments. No orphan brokers or Flink processes.
  *
- * <p>It depends on nothing but the JDK: {@link LocalFlinkCluster} writes this one class into a jar
- * of its own, so the cluster's classpath stays Flink's jars only.
+ * <p>It depends on nothing but the JDK, so {@code LocalFlinkCluster} can write this one class into
+ * a jar of its own and keep the cluster's classpath to Flink's jars.
  */
 public final class ParentWatchdogMain {
 
