@@ -43,6 +43,8 @@ import org.apache.kafka.common.errors.WakeupException;
 public final class DashboardFeed implements AutoCloseable {
 
     static final int FRAMES_PER_SOURCE = 24;
+    static final int LOOKBACK = 500;
+    static final int FRAME_LOOKBACK = 50;
     static final int ALERTS = 50;
     static final int SECONDS = 120;
 
@@ -88,7 +90,12 @@ public final class DashboardFeed implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts reading every topic from its beginning. */
+    /**
+     * Starts reading: each partition from at most {@value #LOOKBACK} records before its end
+     * ({@value #FRAME_LOOKBACK} for frames), so a dashboard on a long-lived Kafka shows the recent
+     * past at once without reading the whole history; on the demo's fresh topics that is from the
+     * beginning.
+     */
     public DashboardFeed start() {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(decisionsTopic, alertsTopic, transcriptsTopic, framesTopic)) {
@@ -96,7 +103,12 @@ public final class DashboardFeed implements AutoCloseable {
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        for (TopicPartition p : partitions) {
+            long back = p.topic().equals(framesTopic) ? FRAME_LOOKBACK : LOOKBACK;
+            consumer.seek(p, Math.max(begin.get(p), end.get(p) - back));
+        }
         thread.start();
         return this;
     }

@@ -56,8 +56,8 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     /**
-     * Reads the job's topics ({@link DashboardFeed}, from their beginning) and serves them on
-     * {@code bindAddress:port}; {@link #close} stops both.
+     * Reads the job's topics ({@link DashboardFeed}, from the recent past: at most 500 records per
+     * partition back) and serves them on {@code bindAddress:port}; {@link #close} stops both.
      */
     public static DashboardServer serve(
             org.apache.flink.configuration.Configuration jobConf, String bindAddress, int port)

@@ -88,8 +88,9 @@ public final class SpeechRecognitionFunction
     private transient Counter gaps;
     private transient Counter replayed;
     private transient EventTimeLag lag;
-    private transient long recognizeNanos;
-    private transient long audioNanos;
+    // Written by the task thread, read by the metric reporter's thread (realTimeFactor).
+    private transient volatile long recognizeNanos;
+    private transient volatile long audioNanos;
     private transient Counter deadLettered;
 
     /** Native recognizer and resampler of one source; lives only in this subtask's memory. */
