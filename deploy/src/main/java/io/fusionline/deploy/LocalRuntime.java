@@ -61,17 +61,7 @@ public final class LocalRuntime implements AutoCloseable {
         EmbeddedKafkaBroker broker = null;
         Path checkpoints = null;
         try {
-            if (conf.getOptional(FusionlineJobOptions.BOOTSTRAP_SERVERS).isEmpty()) {
-                broker = EmbeddedKafkaBroker.start();
-                conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            } else {
-                KafkaPreflight.requireReachable(
-                        conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), Duration.ofSeconds(5));
-            }
-            FusionlineJobOptions.validate(conf);
-            String bootstrap = conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS);
-            FusionlineTopics.ensure(
-                    bootstrap, FusionlineTopics.names(conf), FusionlineTopics.DEFAULT_PARTITIONS);
+            broker = prepareKafka(conf);
 
             int port = webPort == 0 ? LocalPorts.free() : webPort;
             Configuration flink = new Configuration();
@@ -112,6 +102,37 @@ public final class LocalRuntime implements AutoCloseable {
                 } catch (RuntimeException closeError) {
                     e.addSuppressed(closeError);
                 }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Kafka for a local run: when {@code conf} names no bootstrap servers, starts an embedded
+     * broker and writes its address into {@code conf}; otherwise checks within 5 s that the named
+     * Kafka answers. Then validates {@code conf} and creates the job's topics that are missing.
+     *
+     * @return the embedded broker (the caller closes it), or null for an external Kafka
+     */
+    public static EmbeddedKafkaBroker prepareKafka(Configuration conf) {
+        EmbeddedKafkaBroker broker = null;
+        if (conf.getOptional(FusionlineJobOptions.BOOTSTRAP_SERVERS).isEmpty()) {
+            broker = EmbeddedKafkaBroker.start();
+            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        } else {
+            KafkaPreflight.requireReachable(
+                    conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), Duration.ofSeconds(5));
+        }
+        try {
+            FusionlineJobOptions.validate(conf);
+            FusionlineTopics.ensure(
+                    conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS),
+                    FusionlineTopics.names(conf),
+                    FusionlineTopics.DEFAULT_PARTITIONS);
+            return broker;
+        } catch (RuntimeException e) {
+            if (broker != null) {
+                broker.close();
             }
             throw e;
         }

@@ -1,15 +1,12 @@
 package io.fusionline.deploy.cli;
 
+import io.fusionline.deploy.LocalRuntime;
 import io.fusionline.deploy.cluster.FlinkRestClient;
 import io.fusionline.deploy.cluster.JobJarArguments;
 import io.fusionline.deploy.cluster.LocalClusterOptions;
 import io.fusionline.deploy.cluster.LocalFlinkCluster;
-import io.fusionline.deploy.dashboard.DashboardServer;
-import io.fusionline.deploy.demo.DemoDriver;
 import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
-import io.fusionline.deploy.kafka.FusionlineTopics;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.jobs.KafkaPreflight;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,63 +114,33 @@ final class ClusterCommand implements Callable<Integer> {
                         : "Kafka at " + world.bootstrap,
                 taskManagers,
                 options.workDir());
-        EmbeddedKafkaBroker broker = null;
-        if (world.bootstrap == null) {
-            broker = EmbeddedKafkaBroker.start();
-            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        } else {
-            KafkaPreflight.requireReachable(world.bootstrap, Duration.ofSeconds(5));
-        }
-        try (EmbeddedKafkaBroker ownedBroker = broker;
+        try (EmbeddedKafkaBroker broker = LocalRuntime.prepareKafka(conf);
                 LocalFlinkCluster cluster = LocalFlinkCluster.start(options)) {
-            String bootstrap = conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS);
-            FusionlineTopics.ensure(
-                    bootstrap, FusionlineTopics.names(conf), FusionlineTopics.DEFAULT_PARTITIONS);
             FlinkRestClient rest = cluster.rest();
             String jarId = rest.uploadJar(jar);
             String jobId = rest.runJar(jarId, JobJarArguments.of(conf), p, null);
             FlinkRestClient.await(
                     "job " + jobId + " to run", RUNNING_TIMEOUT, () -> rest.allTasksRunning(jobId));
-            try (DemoDriver driver = new DemoDriver(conf, world.seed, world.rate, world.badEvery);
-                    DashboardServer dashboard = world.dashboard(conf)) {
-                Thread hook =
-                        new Thread(
-                                () -> {
-                                    driver.stop();
-                                    if (dashboard != null) {
-                                        dashboard.close();
-                                    }
-                                    cancelQuietly(rest, jobId);
-                                    cluster.close();
-                                    if (ownedBroker != null) {
-                                        ownedBroker.close();
-                                    }
-                                },
-                                "fusionline-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
-                System.out.printf(
-                        "Kafka %s (%s) | Flink web UI %s | job %s, parallelism %d, %s state |"
-                                + " ready in %.1f s%n",
-                        bootstrap,
-                        ownedBroker != null ? "embedded" : "external",
-                        cluster.webUiUrl(),
-                        jobId,
-                        p,
-                        options.stateBackend(),
-                        (System.nanoTime() - started) / 1e9);
-                System.out.println(
-                        "Prometheus metrics: http://127.0.0.1:<port>/metrics, one port per Flink"
-                                + " process in "
-                                + LocalFlinkCluster.PROMETHEUS_PORTS);
-                if (dashboard != null) {
-                    System.out.println("Dashboard " + dashboard.url());
-                }
-                System.out.flush();
-                driver.run(world.count, System.out, started);
-                if (world.count > 0) {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                }
-            }
+            world.drive(
+                    conf,
+                    String.format(
+                            "Kafka %s (%s) | Flink web UI %s | job %s, parallelism %d, %s state |"
+                                    + " Prometheus on ports %s (one per Flink process)",
+                            conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS),
+                            broker != null ? "embedded" : "external",
+                            cluster.webUiUrl(),
+                            jobId,
+                            p,
+                            options.stateBackend(),
+                            LocalFlinkCluster.PROMETHEUS_PORTS),
+                    started,
+                    () -> {
+                        cancelQuietly(rest, jobId);
+                        cluster.close();
+                        if (broker != null) {
+                            broker.close();
+                        }
+                    });
             cancelQuietly(rest, jobId);
         }
         return 0;

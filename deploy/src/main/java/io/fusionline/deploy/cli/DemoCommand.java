@@ -1,8 +1,6 @@
 package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.LocalRuntime;
-import io.fusionline.deploy.dashboard.DashboardServer;
-import io.fusionline.deploy.demo.DemoDriver;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -36,40 +34,17 @@ final class DemoCommand implements Callable<Integer> {
                 world.bootstrap == null
                         ? "fusionline demo: starting an embedded Kafka broker and Flink ..."
                         : "fusionline demo: connecting to Kafka at " + world.bootstrap + " ...");
-        try (LocalRuntime runtime = LocalRuntime.start(conf, world.webPort, 2);
-                DemoDriver driver =
-                        new DemoDriver(
-                                runtime.jobConfiguration(),
-                                world.seed,
-                                world.rate,
-                                world.badEvery);
-                DashboardServer dashboard = world.dashboard(runtime.jobConfiguration())) {
-            Thread hook =
-                    new Thread(
-                            () -> {
-                                driver.stop();
-                                if (dashboard != null) {
-                                    dashboard.close();
-                                }
-                                runtime.close();
-                            },
-                            "fusionline-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            System.out.printf(
-                    "Kafka %s (%s) | Flink web UI %s | Prometheus %s | ready in %.1f s%n",
-                    runtime.bootstrapServers(),
-                    runtime.embeddedKafka() ? "embedded" : "external",
-                    runtime.webUiUrl(),
-                    runtime.prometheusUrl(),
-                    (System.nanoTime() - started) / 1e9);
-            if (dashboard != null) {
-                System.out.println("Dashboard " + dashboard.url());
-            }
-            System.out.flush();
-            driver.run(world.count, System.out, started);
-            if (world.count > 0) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+        try (LocalRuntime runtime = LocalRuntime.start(conf, world.webPort, 2)) {
+            world.drive(
+                    runtime.jobConfiguration(),
+                    String.format(
+                            "Kafka %s (%s) | Flink web UI %s | Prometheus %s",
+                            runtime.bootstrapServers(),
+                            runtime.embeddedKafka() ? "embedded" : "external",
+                            runtime.webUiUrl(),
+                            runtime.prometheusUrl()),
+                    started,
+                    runtime::close);
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.dashboard.DashboardServer;
+import io.fusionline.deploy.demo.DemoDriver;
 import io.fusionline.deploy.demo.SampleScans;
 import io.fusionline.jobs.FusionlineJobOptions;
 import java.time.Duration;
@@ -116,9 +117,43 @@ final class WorldRunOptions {
     @Option(names = "--no-dashboard", description = "Do not serve the live dashboard.")
     boolean noDashboard;
 
-    /** Starts the live dashboard over the job's topics unless {@code --no-dashboard}; null then. */
-    DashboardServer dashboard(Configuration jobConf) throws java.io.IOException {
-        return noDashboard ? null : DashboardServer.serve(jobConf, dashboardBind, dashboardPort);
+    /**
+     * Runs the world against a job that is already running on {@code jobConf}'s Kafka: starts the
+     * {@link DemoDriver} and (unless {@code --no-dashboard}) the dashboard, prints {@code status}
+     * with the start-up time and the dashboard's address, then every committed decision until
+     * {@code --count} (or Ctrl-C). A shutdown hook stops the driver and the dashboard, then runs
+     * {@code shutdown} (which stops the job and its runtime); after a {@code --count} run the hook
+     * is removed and the caller closes its runtime itself.
+     */
+    void drive(Configuration jobConf, String status, long startedNanos, Runnable shutdown)
+            throws java.io.IOException {
+        try (DemoDriver driver = new DemoDriver(jobConf, seed, rate, badEvery);
+                DashboardServer dashboard =
+                        noDashboard
+                                ? null
+                                : DashboardServer.serve(jobConf, dashboardBind, dashboardPort)) {
+            Thread hook =
+                    new Thread(
+                            () -> {
+                                driver.stop();
+                                if (dashboard != null) {
+                                    dashboard.close();
+                                }
+                                shutdown.run();
+                            },
+                            "fusionline-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            System.out.printf(
+                    "%s | ready in %.1f s%n", status, (System.nanoTime() - startedNanos) / 1e9);
+            if (dashboard != null) {
+                System.out.println("Dashboard " + dashboard.url());
+            }
+            System.out.flush();
+            driver.run(count, System.out, startedNanos);
+            if (count > 0) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
     }
 
     /**
