@@ -6,6 +6,7 @@ import io.fusionline.deploy.cluster.FlinkRestClient;
 import io.fusionline.deploy.cluster.JobJarArguments;
 import io.fusionline.deploy.cluster.LocalClusterOptions;
 import io.fusionline.deploy.cluster.LocalFlinkCluster;
+import io.fusionline.deploy.kafka.FusionlineTopics;
 import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
@@ -172,11 +173,9 @@ class ClusterFailoverITCase {
                     decisions.stream()
                             .collect(
                                     Collectors.groupingBy(
-                                            d -> d.getSourceId() + "@" + d.getEventTime(),
-                                            Collectors.counting()));
+                                            TestJobs::itemKey, Collectors.counting()));
             long duplicated = perItem.values().stream().filter(c -> c > 1).count();
-            List<String> keys =
-                    truth.stream().map(t -> t.getSourceId() + "@" + t.getEventTime()).toList();
+            List<String> keys = truth.stream().map(TestJobs::itemKey).toList();
             long lost = keys.stream().filter(k -> !perItem.containsKey(k)).count();
             report.add(
                     String.format(
@@ -221,24 +220,10 @@ class ClusterFailoverITCase {
         assertThat(finals)
                 .extracting(t -> t.getSourceId() + "@" + t.getStartTime())
                 .doesNotHaveDuplicates();
-        Map<String, Decision> byItem =
+        TestJobs.assertMostSpokenNotesHeard(
+                truth,
                 decisions.stream()
-                        .collect(
-                                Collectors.toMap(
-                                        d -> d.getSourceId() + "@" + d.getEventTime(),
-                                        Function.identity()));
-        List<GroundTruth> noted =
-                truth.stream().filter(t -> t.getAttributes().containsKey("note")).toList();
-        assertThat(noted).isNotEmpty();
-        long heard =
-                noted.stream()
-                        .filter(
-                                t ->
-                                        byItem.get(t.getSourceId() + "@" + t.getEventTime())
-                                                .getModalities()
-                                                .contains("speech"))
-                        .count();
-        assertThat(heard).isGreaterThanOrEqualTo(Math.round(noted.size() * 0.8));
+                        .collect(Collectors.toMap(TestJobs::itemKey, Function.identity())));
     }
 
     /** VmRSS of a process from {@code /proc}, in MB; -1 where it cannot be read. */
@@ -274,33 +259,9 @@ class ClusterFailoverITCase {
         conf.set(FusionlineJobOptions.PROFILE, "inspection");
         conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
-        for (var option :
-                List.of(
-                        FusionlineJobOptions.FRAMES_TOPIC,
-                        FusionlineJobOptions.AUDIO_TOPIC,
-                        FusionlineJobOptions.TRANSCRIPTS_TOPIC,
-                        FusionlineJobOptions.VISION_FEATURES_TOPIC,
-                        FusionlineJobOptions.GROUND_TRUTH_TOPIC,
-                        FusionlineJobOptions.ALERTS_TOPIC)) {
-            conf.set(
-                    option, test + "-" + option.key().substring(option.key().lastIndexOf('.') + 1));
-        }
+        FusionlineTopics.namedAfter(conf, test);
         FusionlineJobOptions.validate(conf);
-        List<String> topics = new ArrayList<>();
-        for (var option :
-                List.of(
-                        FusionlineJobOptions.TEXT_EVENTS_TOPIC,
-                        FusionlineJobOptions.DECISIONS_TOPIC,
-                        FusionlineJobOptions.DEAD_LETTERS_TOPIC,
-                        FusionlineJobOptions.FRAMES_TOPIC,
-                        FusionlineJobOptions.AUDIO_TOPIC,
-                        FusionlineJobOptions.TRANSCRIPTS_TOPIC,
-                        FusionlineJobOptions.VISION_FEATURES_TOPIC,
-                        FusionlineJobOptions.GROUND_TRUTH_TOPIC,
-                        FusionlineJobOptions.ALERTS_TOPIC)) {
-            topics.add(conf.get(option));
-        }
-        KAFKA.createTopics(2, topics.toArray(String[]::new));
+        KAFKA.createTopics(2, FusionlineTopics.names(conf).toArray(String[]::new));
         return conf;
     }
 

@@ -57,15 +57,7 @@ class FusionPipelineITCase {
                 .allSatisfy(d -> assertThat(d.getModalities()).contains("vision", "log"))
                 .allSatisfy(
                         d -> assertThat(d.getModel()).startsWith("fusionline-inspection-fusion@"));
-        List<GroundTruth> truth = truth(conf);
-        List<GroundTruth> noted =
-                truth.stream().filter(t -> t.getAttributes().containsKey("note")).toList();
-        assertThat(noted).isNotEmpty();
-        long heard =
-                noted.stream()
-                        .filter(t -> decisions.get(key(t)).getModalities().contains("speech"))
-                        .count();
-        assertThat(heard).isGreaterThanOrEqualTo(Math.round(noted.size() * 0.8));
+        TestJobs.assertMostSpokenNotesHeard(truth(conf), decisions);
         assertThat(
                         decisions.values().stream()
                                 .filter(d -> d.getRoute() == DecisionRoute.FUSION)
@@ -88,9 +80,9 @@ class FusionPipelineITCase {
                                 assertThat(d.getClassProbabilities().get("fraud"))
                                         .isEqualTo(d.getScore()));
         for (GroundTruth t : truth(conf)) {
-            Decision d = decisions.get(key(t));
+            Decision d = decisions.get(TestJobs.itemKey(t));
             assertThat(d.getModalities().contains("vision"))
-                    .as("document of %s: %s", key(t), d)
+                    .as("document of %s: %s", TestJobs.itemKey(t), d)
                     .isEqualTo(t.getAttributes().containsKey("tampering"));
         }
 
@@ -153,13 +145,10 @@ class FusionPipelineITCase {
         assertThat(decisions).extracting(Decision::getDecisionId).doesNotHaveDuplicates();
         Map<String, Decision> byItem =
                 decisions.stream()
-                        .collect(
-                                Collectors.toMap(
-                                        d -> d.getSourceId() + "@" + d.getEventTime(),
-                                        Function.identity()));
+                        .collect(Collectors.toMap(TestJobs::itemKey, Function.identity()));
         assertThat(byItem.keySet())
                 .containsExactlyInAnyOrderElementsOf(
-                        truth.stream().map(FusionPipelineITCase::key).toList());
+                        truth.stream().map(TestJobs::itemKey).toList());
         List<Decision> stopping =
                 decisions.stream()
                         .filter(
@@ -169,10 +158,6 @@ class FusionPipelineITCase {
                         .toList();
         assertThat(alerts).containsExactlyInAnyOrderElementsOf(stopping);
         return byItem;
-    }
-
-    private static String key(GroundTruth t) {
-        return t.getSourceId() + "@" + t.getEventTime();
     }
 
     private static List<GroundTruth> truth(Configuration conf) {

@@ -1,10 +1,13 @@
 package io.fusionline.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
+import io.fusionline.schema.world.GroundTruth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,5 +102,36 @@ final class TestJobs {
                                         Collectors.collectingAndThen(
                                                 Collectors.toList(),
                                                 l -> l.stream().sorted().toList()))));
+    }
+
+    /** A world item's key: its source and event time, shared by its ground truth and decision. */
+    static String itemKey(GroundTruth truth) {
+        return truth.getSourceId() + "@" + truth.getEventTime();
+    }
+
+    /** The key of the world item a fusion decision is about (see {@link #itemKey(GroundTruth)}). */
+    static String itemKey(Decision decision) {
+        return decision.getSourceId() + "@" + decision.getEventTime();
+    }
+
+    /**
+     * At least 80 % of the items with a spoken note have "speech" among their decision's
+     * modalities: the note was recognized and aligned with its item (Vosk itself misses a few).
+     */
+    static void assertMostSpokenNotesHeard(
+            List<GroundTruth> truth, Map<String, Decision> decisionsByItem) {
+        List<GroundTruth> noted =
+                truth.stream().filter(t -> t.getAttributes().containsKey("note")).toList();
+        assertThat(noted).isNotEmpty();
+        long heard =
+                noted.stream()
+                        .filter(
+                                t ->
+                                        decisionsByItem
+                                                .get(itemKey(t))
+                                                .getModalities()
+                                                .contains("speech"))
+                        .count();
+        assertThat(heard).isGreaterThanOrEqualTo(Math.round(noted.size() * 0.8));
     }
 }

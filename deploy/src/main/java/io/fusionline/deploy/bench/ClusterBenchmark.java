@@ -247,19 +247,8 @@ public final class ClusterBenchmark {
         conf.set(FusionlineJobOptions.VISION_MODEL, modelReference);
         conf.set(FusionlineJobOptions.VISION_PATCH_TOKENS, patchTokens);
         conf.set(FusionlineJobOptions.SPEECH_ENABLED, false);
+        FusionlineTopics.namedAfter(conf, run);
         conf.set(FusionlineJobOptions.FRAMES_TOPIC, framesTopic);
-        for (var option :
-                List.of(
-                        FusionlineJobOptions.TEXT_EVENTS_TOPIC,
-                        FusionlineJobOptions.AUDIO_TOPIC,
-                        FusionlineJobOptions.TRANSCRIPTS_TOPIC,
-                        FusionlineJobOptions.DECISIONS_TOPIC,
-                        FusionlineJobOptions.DEAD_LETTERS_TOPIC,
-                        FusionlineJobOptions.VISION_FEATURES_TOPIC,
-                        FusionlineJobOptions.GROUND_TRUTH_TOPIC,
-                        FusionlineJobOptions.ALERTS_TOPIC)) {
-            conf.set(option, run + "-" + option.key().substring(option.key().lastIndexOf('.') + 1));
-        }
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, run);
         conf.set(
                 FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,

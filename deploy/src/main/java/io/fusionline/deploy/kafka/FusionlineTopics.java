@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,18 +23,34 @@ public final class FusionlineTopics {
 
     private FusionlineTopics() {}
 
+    /** Every topic option of the job. */
+    public static final List<ConfigOption<String>> OPTIONS =
+            List.of(
+                    FusionlineJobOptions.TEXT_EVENTS_TOPIC,
+                    FusionlineJobOptions.AUDIO_TOPIC,
+                    FusionlineJobOptions.TRANSCRIPTS_TOPIC,
+                    FusionlineJobOptions.DECISIONS_TOPIC,
+                    FusionlineJobOptions.DEAD_LETTERS_TOPIC,
+                    FusionlineJobOptions.FRAMES_TOPIC,
+                    FusionlineJobOptions.VISION_FEATURES_TOPIC,
+                    FusionlineJobOptions.GROUND_TRUTH_TOPIC,
+                    FusionlineJobOptions.ALERTS_TOPIC);
+
     /** The topic names configured in {@code conf}. */
     public static List<String> names(Configuration conf) {
-        return List.of(
-                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
-                conf.get(FusionlineJobOptions.AUDIO_TOPIC),
-                conf.get(FusionlineJobOptions.TRANSCRIPTS_TOPIC),
-                conf.get(FusionlineJobOptions.DECISIONS_TOPIC),
-                conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC),
-                conf.get(FusionlineJobOptions.FRAMES_TOPIC),
-                conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC),
-                conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC),
-                conf.get(FusionlineJobOptions.ALERTS_TOPIC));
+        return OPTIONS.stream().map(conf::get).toList();
+    }
+
+    /**
+     * Names every topic of {@code conf} after {@code prefix}: {@code <prefix>-<the option's last
+     * key part>}, e.g. {@code run-7-decisions}, so runs that share a broker do not share topics.
+     */
+    public static Configuration namedAfter(Configuration conf, String prefix) {
+        for (ConfigOption<String> option : OPTIONS) {
+            String key = option.key();
+            conf.set(option, prefix + "-" + key.substring(key.lastIndexOf('.') + 1));
+        }
+        return conf;
     }
 
     /**
