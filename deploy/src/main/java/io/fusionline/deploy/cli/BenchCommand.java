@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -75,7 +76,7 @@ final class BenchCommand {
             mixinStandardHelpOptions = true,
             description =
                     "Raw ONNX Runtime loops (batch 1 and B) vs the fusionline vision operator on the "
-                            + "same model and JPEG frames: frames/s per core, ratio, latency at 50% load, "
+                            + "same model and JPEG frames: frames/s per core, ratio, latency at 50%% load, "
                             + "JPEG decode cost.")
     static final class Vision implements Callable<Integer> {
 
@@ -132,12 +133,7 @@ final class BenchCommand {
                         "Timed rounds after one warm-up; medians are reported (default: ${DEFAULT-VALUE}).")
         int rounds;
 
-        @Option(
-                names = "--charts",
-                paramLabel = "DIR",
-                defaultValue = "bench-charts",
-                description = "Folder for the PNG chart (default: ${DEFAULT-VALUE}).")
-        Path charts;
+        @Mixin ChartsFolder charts;
 
         @Override
         public Integer call() throws Exception {
@@ -165,7 +161,7 @@ final class BenchCommand {
                             System.out);
             Path chart =
                     BenchCharts.latencyCdf(
-                            charts.resolve("vision-latency-cdf.png"),
+                            charts.folder.resolve("vision-latency-cdf.png"),
                             "Vision operator: frame generated -> features out, at 50% load",
                             String.format(
                                     "B=%d, T=%d ms: p50 %.1f ms, p99 %.1f ms",
@@ -253,12 +249,7 @@ final class BenchCommand {
                                 + " load vision-bound; the job then writes pooled embeddings only.")
         int encoderDim;
 
-        @Option(
-                names = "--charts",
-                paramLabel = "DIR",
-                defaultValue = "bench-charts",
-                description = "Folder for the PNG chart (default: ${DEFAULT-VALUE}).")
-        Path charts;
+        @Mixin ChartsFolder charts;
 
         @Override
         public Integer call() throws Exception {
@@ -272,7 +263,7 @@ final class BenchCommand {
                     ClusterBenchmark.run(frames, parallelisms, encoderDim, System.out);
             Path chart =
                     BenchCharts.throughputVsParallelism(
-                            charts.resolve(
+                            charts.folder.resolve(
                                     encoderDim == 0
                                             ? "cluster-throughput.png"
                                             : "cluster-throughput-d" + encoderDim + ".png"),
@@ -291,5 +282,15 @@ final class BenchCommand {
             System.out.println("chart: " + chart.toAbsolutePath());
             return 0;
         }
+    }
+
+    /** {@code --charts DIR}: where a bench command writes its PNG chart. */
+    static final class ChartsFolder {
+        @Option(
+                names = "--charts",
+                paramLabel = "DIR",
+                defaultValue = "bench-charts",
+                description = "Folder for the PNG chart (default: ${DEFAULT-VALUE}).")
+        Path folder;
     }
 }
