@@ -109,7 +109,8 @@ async function refresh() {
     const tiles = document.getElementById("tiles");
     tiles.replaceChildren(...state.sources.map(tile));
     document.getElementById("alerts").replaceChildren(...state.alerts.map(a =>
-      el("li", { "data-decision-id": a.id }, a.source + ": " + a.label + " " + a.score.toFixed(2) + " — " + a.action,
+      el("li", { "data-decision-id": a.id, class: a.provisional ? "provisional" : "" },
+        a.source + ": " + a.label + " " + a.score.toFixed(2) + " — " + a.action + (a.provisional ? " (provisional)" : ""),
         el("div", { class: "meta" }, a.eventTime))));
     spark(document.getElementById("throughput"), state.decisionsPerSecond, "throughput-now");
     spark(document.getElementById("latency"), state.p99LatencyMillis, "latency-now");

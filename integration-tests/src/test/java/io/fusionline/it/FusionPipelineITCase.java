@@ -8,6 +8,7 @@ import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import io.fusionline.operators.fusion.FusionDecisionOperator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.decision.DecisionAction;
 import io.fusionline.schema.decision.DecisionRoute;
@@ -16,6 +17,7 @@ import io.fusionline.schema.world.GroundTruth;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -156,7 +158,32 @@ class FusionPipelineITCase {
                                         d.getAction() == DecisionAction.STOP_LINE
                                                 || d.getAction() == DecisionAction.BLOCK)
                         .toList();
-        assertThat(alerts).containsExactlyInAnyOrderElementsOf(stopping);
+        // alerts: provisional ones while windows are open, then each id's decision
+        Set<String> ids =
+                decisions.stream().map(Decision::getDecisionId).collect(Collectors.toSet());
+        List<Decision> provisional = alerts.stream().filter(Decision::getProvisional).toList();
+        List<Decision> last = alerts.stream().filter(a -> !a.getProvisional()).toList();
+        assertThat(alerts).extracting(Decision::getDecisionId).allMatch(ids::contains);
+        assertThat(last.stream().filter(FusionDecisionOperator::isAlert).toList())
+                .containsExactlyInAnyOrderElementsOf(stopping);
+        assertThat(decisions).containsAll(last);
+        Set<String> provisionalIds =
+                provisional.stream().map(Decision::getDecisionId).collect(Collectors.toSet());
+        assertThat(last.stream().filter(a -> !FusionDecisionOperator.isAlert(a)))
+                .extracting(Decision::getDecisionId)
+                .allMatch(provisionalIds::contains); // a clear follows a provisional alert
+        assertThat(last).extracting(Decision::getDecisionId).containsAll(provisionalIds);
+        if (!stopping.isEmpty()) {
+            assertThat(provisional).isNotEmpty();
+        }
+        System.out.printf(
+                "%s: %d decisions, %d stop/block, %d provisional alerts (%d ids), %d cleared%n",
+                conf.get(FusionlineJobOptions.PROFILE),
+                decisions.size(),
+                stopping.size(),
+                provisional.size(),
+                provisionalIds.size(),
+                last.size() - stopping.size());
         return byItem;
     }
 

@@ -9,6 +9,7 @@ import io.fusionline.operators.audio.AudioChunkValidator;
 import io.fusionline.operators.audio.SpeechRecognitionFunction;
 import io.fusionline.operators.audio.SpeechRecognitionOptions;
 import io.fusionline.operators.decode.DecodeFunction;
+import io.fusionline.operators.fusion.AlertFunction;
 import io.fusionline.operators.fusion.AlignmentFunction;
 import io.fusionline.operators.fusion.FusionDecisionOperator;
 import io.fusionline.operators.fusion.FusionOptions;
@@ -98,8 +99,10 @@ public final class FusionlineJob {
     private final Sink<Decision> alerts;
     private final String visionFeaturesTopic;
     private final String textEventsTopic;
+    private final Duration latencyBufferTimeout;
 
     private FusionlineJob(Builder b) {
+        this.latencyBufferTimeout = b.latencyBufferTimeout;
         this.fusion = b.fusion;
         this.alerts = b.alerts;
         this.visionFeaturesTopic = b.visionFeaturesTopic;
@@ -326,13 +329,16 @@ public final class FusionlineJob {
 
     /**
      * text → text encoder ─┐ vision features ─────┴▶ keyBy(sourceId) ─▶ alignment ─▶ fusion ─▶
-     * decisions (+ alerts).
+     * decisions; fusion's decisions ∪ provisional alerts ─▶ keyBy(sourceId) ─▶ alerts. The streams
+     * on the way from an input to an alert flush their network buffers after {@code
+     * latencyBufferTimeout}.
      */
     private DataStream<DeadLetter> addFusion(
             DataStream<TextEvent> text,
             DataStream<VisionFeatures> visionFeatures,
             DataStream<DeadLetter> deadLetterUnion) {
         int maxTokens = BuiltInModels.resolveFusion(fusion.model()).maxTokens();
+        long flush = latencyBufferTimeout.toMillis();
         DataStream<AlignmentInput> inputs =
                 text.process(
                                 new TextEncodeFunction(maxTokens, 1),
@@ -342,7 +348,8 @@ public final class FusionlineJob {
                         .map(AlignmentFunction::of)
                         .returns(new AvroTypeInfo<>(AlignmentInput.class))
                         .uid("text-to-alignment")
-                        .name("text to alignment");
+                        .name("text to alignment")
+                        .setBufferTimeout(flush);
         if (visionFeatures != null) {
             inputs =
                     inputs.union(
@@ -350,7 +357,8 @@ public final class FusionlineJob {
                                     .map(AlignmentFunction::of)
                                     .returns(new AvroTypeInfo<>(AlignmentInput.class))
                                     .uid("vision-to-alignment")
-                                    .name("vision to alignment"));
+                                    .name("vision to alignment")
+                                    .setBufferTimeout(flush));
         }
         SingleOutputStreamOperator<AlignedWindow> windows =
                 inputs.keyBy(AlignmentFunction::sourceId)
@@ -361,18 +369,25 @@ public final class FusionlineJob {
                                         stateIdleTimeout,
                                         wireFormat,
                                         visionFeaturesTopic,
-                                        textEventsTopic),
+                                        textEventsTopic,
+                                        fusion.provisionalAlerts()),
                                 new AvroTypeInfo<>(AlignedWindow.class))
                         .uid("align")
-                        .name("align (event time, per source)");
+                        .name("align (event time, per source)")
+                        .setBufferTimeout(flush);
         SingleOutputStreamOperator<Decision> decided =
                 windows.transform(
                                 "fusion (attention bridge)",
                                 new AvroTypeInfo<>(Decision.class),
                                 new FusionDecisionOperator(fusion, wireFormat, visionFeaturesTopic))
-                        .uid("fuse");
+                        .uid("fuse")
+                        .setBufferTimeout(flush);
         decided.sinkTo(decisions).uid("sink-decisions").name("decisions sink");
-        decided.getSideOutput(FusionDecisionOperator.ALERTS)
+        decided.union(decided.getSideOutput(FusionDecisionOperator.PROVISIONAL_ALERTS))
+                .keyBy(Decision::getSourceId)
+                .process(new AlertFunction(stateIdleTimeout), new AvroTypeInfo<>(Decision.class))
+                .uid("alerts")
+                .name("alerts (provisional, confirmed, cleared)")
                 .sinkTo(alerts)
                 .uid("sink-alerts")
                 .name("alerts sink");
@@ -426,6 +441,7 @@ public final class FusionlineJob {
         private Sink<Decision> alerts;
         private String visionFeaturesTopic;
         private String textEventsTopic;
+        private Duration latencyBufferTimeout;
 
         private Builder() {
             Configuration defaults = new Configuration();
@@ -437,6 +453,7 @@ public final class FusionlineJob {
             framesTopic = defaults.get(FusionlineJobOptions.FRAMES_TOPIC);
             visionFeaturesTopic = defaults.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
             textEventsTopic = defaults.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
+            latencyBufferTimeout = defaults.get(FusionlineJobOptions.LATENCY_BUFFER_TIMEOUT);
         }
 
         /** Takes wire format, watermark and state settings from a job configuration. */
@@ -455,6 +472,7 @@ public final class FusionlineJob {
             visionFeaturesTopic = conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
             textEventsTopic = conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
             fusion = FusionlineJobOptions.fusion(conf);
+            latencyBufferTimeout = conf.get(FusionlineJobOptions.LATENCY_BUFFER_TIMEOUT);
             return this;
         }
 

@@ -166,6 +166,25 @@ public final class FusionlineJobOptions {
                                     + "0.995; fraud: a small domestic payment from a known device, "
                                     + "alone in its window).");
 
+    public static final ConfigOption<Boolean> PROVISIONAL_ALERTS =
+            ConfigOptions.key("fusionline.fusion.provisional-alerts")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Also decide each open window as its inputs arrive and alert at once "
+                                    + "when that stops the line or blocks (marked provisional; "
+                                    + "the window's decision confirms or clears it on the same "
+                                    + "alerts topic). Off: alerts wait for the window to close.");
+
+    public static final ConfigOption<Duration> LATENCY_BUFFER_TIMEOUT =
+            ConfigOptions.key("fusionline.fusion.buffer-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(5))
+                    .withDescription(
+                            "Longest a record waits in a network buffer on the way from a "
+                                    + "frame or text to an alert (Flink's default is 100 ms per "
+                                    + "exchange; these streams carry few records).");
+
     public static final ConfigOption<Boolean> FUSION_MODALITY_SCORES =
             ConfigOptions.key("fusionline.fusion.modality-scores")
                     .booleanType()
@@ -387,7 +406,8 @@ public final class FusionlineJobOptions {
                         : io.fusionline.operators.fusion.EarlyExit.NONE,
                 p.topPatches(),
                 p.topWords(),
-                conf.get(FUSION_MODALITY_SCORES));
+                conf.get(FUSION_MODALITY_SCORES),
+                conf.get(PROVISIONAL_ALERTS));
     }
 
     /** The vision encoder's settings, or null when no model is configured. */
@@ -458,6 +478,7 @@ public final class FusionlineJobOptions {
         requirePositive(conf, SOURCE_IDLE_TIMEOUT);
         requirePositive(conf, STATE_IDLE_TIMEOUT);
         requirePositive(conf, SPEECH_IDLE_TIMEOUT);
+        requirePositive(conf, LATENCY_BUFFER_TIMEOUT);
         conf.getOptional(SPEECH_PARTIAL_INTERVAL)
                 .ifPresent(d -> requirePositive(conf, SPEECH_PARTIAL_INTERVAL));
         conf.getOptional(SPEECH_MODEL_DIR)

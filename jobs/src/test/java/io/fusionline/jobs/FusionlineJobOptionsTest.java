@@ -51,6 +51,10 @@ class FusionlineJobOptionsTest {
                 .hasMessage("fusionline.checkpoint-interval must be positive, was PT0S");
 
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        conf.set(FusionlineJobOptions.LATENCY_BUFFER_TIMEOUT, Duration.ZERO);
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage("fusionline.fusion.buffer-timeout must be positive, was PT0S");
+        conf.set(FusionlineJobOptions.LATENCY_BUFFER_TIMEOUT, Duration.ofMillis(5));
         conf.set(FusionlineJobOptions.WIRE_FORMAT, "protobuf");
         assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
                 .hasMessage("unknown wire format 'protobuf' (known: single-object)");

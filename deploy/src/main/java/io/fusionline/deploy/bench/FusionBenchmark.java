@@ -144,6 +144,7 @@ public final class FusionBenchmark {
                         EarlyExit.NONE,
                         p.topPatches(),
                         p.topWords(),
+                        false,
                         false);
         env.fromSource(
                         new DataGeneratorSource<>(

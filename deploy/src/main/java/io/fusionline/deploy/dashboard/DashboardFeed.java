@@ -248,6 +248,7 @@ public final class DashboardFeed implements AutoCloseable {
         m.put("label", d.getLabel());
         m.put("score", d.getScore());
         m.put("action", d.getAction().name());
+        m.put("provisional", d.getProvisional());
         m.put("route", d.getRoute().name());
         m.put("model", d.getModel());
         m.put("explanation", d.getExplanation());

@@ -12,6 +12,7 @@ import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import io.fusionline.operators.audio.AudioChunks;
 import io.fusionline.operators.fusion.FusionOptions;
 import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.decision.DecisionAction;
 import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.media.FrameFormat;
 import io.fusionline.schema.ops.DeadLetter;
@@ -182,7 +183,17 @@ public final class DemoDriver implements AutoCloseable {
                     }
                     out.println(describe(decode(decisions, r.value())));
                 } else if (r.topic().equals(alertsTopic)) {
-                    out.println(describe("alert", decode(decisions, r.value())));
+                    Decision alert = decode(decisions, r.value());
+                    out.println(
+                            describe(
+                                    alert.getProvisional()
+                                            ? "alert (now)"
+                                            : alert.getAction() == DecisionAction.STOP_LINE
+                                                            || alert.getAction()
+                                                                    == DecisionAction.BLOCK
+                                                    ? "alert (window)"
+                                                    : "alert cleared",
+                                    alert));
                 } else if (r.topic().equals(featuresTopic)) {
                     out.println(describe(decode(features, r.value())));
                 } else if (r.topic().equals(transcriptsTopic)) {
@@ -431,7 +442,7 @@ public final class DemoDriver implements AutoCloseable {
                                         String.format(java.util.Locale.ROOT, " %s=%.2f", m, a)));
         return String.format(
                 java.util.Locale.ROOT,
-                "%-12s %-11s #%-4d %-16s score %.2f  %-9s %s%s",
+                "%-14s %-11s #%-4d %-16s score %.2f  %-9s %s%s",
                 kind,
                 d.getSourceId(),
                 d.getSequence(),

@@ -42,6 +42,16 @@ import org.apache.flink.util.Collector;
  * without fixed window boundaries cutting an item in two. A window may lack any modality; the
  * fusion stage masks what is missing and records what was present.
  *
+ * <p><b>Provisional windows.</b> With {@code provisional} on, every input that joins a window also
+ * emits that window as it stands, marked {@link AlignedWindow#getProvisional() provisional}: the
+ * fusion stage decides on it at once, for alerts that must not wait for the window to close ({@link
+ * AlertFunction}). Only the closed window makes the decision. So that a provisional alert and the
+ * later decision share one id, the first provisional window fixes its window's start: an input that
+ * arrives afterwards with an earlier event time (within the out-of-orderness) starts a window of
+ * its own that ends before the fixed start, instead of moving it. Windows then depend on arrival
+ * order where inputs arrive out of order; without provisional windows they depend on event times
+ * only.
+ *
  * <p><b>Quiet inputs.</b> The watermark only moves while inputs arrive, so after the last item of a
  * burst (a line stops, a simulation ends) its window would wait. When a source has waiting inputs,
  * no input at all has reached this subtask for {@code idleClose} of processing time and the
@@ -62,8 +72,8 @@ import org.apache.flink.util.Collector;
  * are deterministic for the same inputs and watermarks: a window's start, and with it the decision
  * id, is an input's event time.
  *
- * <p>Metrics: {@code windows}, {@code windowsClosedIdle}, {@code lateInputs} (counters), {@code
- * windowInputs} (histogram).
+ * <p>Metrics: {@code windows}, {@code provisionalWindows}, {@code windowsClosedIdle}, {@code
+ * lateInputs} (counters), {@code windowInputs} (histogram).
  */
 public final class AlignmentFunction
         extends KeyedProcessFunction<String, AlignmentInput, AlignedWindow> {
@@ -90,8 +100,11 @@ public final class AlignmentFunction
     private final WireFormat wireFormat;
     private final String visionTopic;
     private final String textTopic;
+    private final boolean provisional;
 
     private transient ListState<AlignmentInput> buffer;
+    private transient ListState<Long> fixedStarts;
+    private transient Counter provisionalWindows;
     private transient ValueState<Long> sequence;
     private transient ValueState<Long> closedUntil;
     private transient ValueState<Long> idleMark;
@@ -117,6 +130,22 @@ public final class AlignmentFunction
             WireFormat wireFormat,
             String visionTopic,
             String textTopic) {
+        this(span, idleClose, stateIdleTimeout, wireFormat, visionTopic, textTopic, false);
+    }
+
+    /**
+     * @param provisional whether each input also emits its window as it stands (see the class
+     *     comment)
+     */
+    public AlignmentFunction(
+            Duration span,
+            Duration idleClose,
+            Duration stateIdleTimeout,
+            WireFormat wireFormat,
+            String visionTopic,
+            String textTopic,
+            boolean provisional) {
+        this.provisional = provisional;
         this.span = span;
         this.idleClose = idleClose;
         this.stateIdleTimeout = stateIdleTimeout;
@@ -162,6 +191,10 @@ public final class AlignmentFunction
                         .getListState(
                                 new ListStateDescriptor<>(
                                         "inputs", new AvroTypeInfo<>(AlignmentInput.class)));
+        fixedStarts =
+                getRuntimeContext()
+                        .getListState(new ListStateDescriptor<>("fixed-starts", Types.LONG));
+        provisionalWindows = getRuntimeContext().getMetricGroup().counter("provisionalWindows");
         StateTtlConfig ttl = StateTtlConfig.newBuilder(stateIdleTimeout).build();
         ValueStateDescriptor<Long> counter = new ValueStateDescriptor<>("windows", Types.LONG);
         counter.enableTimeToLive(ttl);
@@ -199,6 +232,9 @@ public final class AlignmentFunction
         }
         buffer.add(in);
         ctx.timerService().registerEventTimeTimer(time + span.toMillis());
+        if (provisional) {
+            emitProvisional(in, time, ctx, out);
+        }
         if (idleMark.value() == null) {
             idleMark.update(watermark);
             ctx.timerService()
@@ -238,32 +274,109 @@ public final class AlignmentFunction
             return 0;
         }
         waiting.sort(ORDER);
+        List<Long> fixed = fixedStarts();
         int from = 0;
         int emitted = 0;
-        while (from < waiting.size()
-                && (until == Long.MAX_VALUE
-                        || eventTime(waiting.get(from)) + span.toMillis() <= until)) {
-            long start = eventTime(waiting.get(from));
-            long end = start + span.toMillis();
-            int to = from;
-            while (to < waiting.size() && eventTime(waiting.get(to)) <= end) {
-                to++;
+        long closedEnd = Long.MIN_VALUE;
+        for (Slice w : slices(waiting, fixed, span.toMillis())) {
+            if (until != Long.MAX_VALUE && w.end() > until) {
+                break;
             }
-            out.collect(window(ctx.getCurrentKey(), start, end, waiting.subList(from, to)));
-            closedUntil.update(end);
+            long next = (sequence.value() == null ? 0 : sequence.value()) + 1;
+            sequence.update(next);
+            windows.inc();
+            windowInputs.update(w.to() - w.from());
+            lag.record(w.end());
+            out.collect(
+                    window(ctx.getCurrentKey(), w, next, waiting.subList(w.from(), w.to()), false));
+            closedUntil.update(w.end());
+            closedEnd = w.end();
             emitted++;
-            from = to;
+            from = w.to();
         }
         if (from > 0) {
             buffer.update(new ArrayList<>(waiting.subList(from, waiting.size())));
+            long end = closedEnd;
+            fixed.removeIf(start -> start <= end);
+            fixedStarts.update(fixed);
         }
         return emitted;
     }
 
-    private AlignedWindow window(String source, long start, long end, List<AlignmentInput> inputs)
+    /**
+     * Emits the window {@code in} joined as it stands, marked provisional, and fixes its start (see
+     * the class comment). Counts nothing in the window counter: the closed window does.
+     */
+    private void emitProvisional(
+            AlignmentInput in, long time, Context ctx, Collector<AlignedWindow> out)
             throws Exception {
-        long next = (sequence.value() == null ? 0 : sequence.value()) + 1;
-        sequence.update(next);
+        List<AlignmentInput> waiting = new ArrayList<>();
+        buffer.get().forEach(waiting::add);
+        waiting.sort(ORDER);
+        List<Long> fixed = fixedStarts();
+        long next = sequence.value() == null ? 0 : sequence.value();
+        for (Slice w : slices(waiting, fixed, span.toMillis())) {
+            next++;
+            if (time >= w.start() && time <= w.end()) {
+                if (!fixed.contains(w.start())) {
+                    fixedStarts.add(w.start());
+                }
+                provisionalWindows.inc();
+                out.collect(
+                        window(
+                                ctx.getCurrentKey(),
+                                w,
+                                next,
+                                waiting.subList(w.from(), w.to()),
+                                true));
+                return;
+            }
+        }
+    }
+
+    private List<Long> fixedStarts() throws Exception {
+        List<Long> fixed = new ArrayList<>();
+        fixedStarts.get().forEach(fixed::add);
+        fixed.sort(null);
+        return fixed;
+    }
+
+    /**
+     * One window over the sorted waiting inputs: inputs {@code [from, to)}, event times {@code
+     * [start, end]}.
+     */
+    record Slice(long start, long end, int from, int to) {}
+
+    /**
+     * Cuts the waiting inputs, sorted by {@link #ORDER}, into windows: each starts at the earliest
+     * input not yet in a window and spans {@code span} ms, but ends before the next fixed start, so
+     * that a fixed window keeps its start and with it its id.
+     */
+    static List<Slice> slices(List<AlignmentInput> sorted, List<Long> fixed, long span) {
+        List<Slice> slices = new ArrayList<>();
+        int from = 0;
+        int pin = 0;
+        while (from < sorted.size()) {
+            long start = eventTime(sorted.get(from));
+            long end = start + span;
+            while (pin < fixed.size() && fixed.get(pin) <= start) {
+                pin++;
+            }
+            if (pin < fixed.size() && fixed.get(pin) <= end) {
+                end = fixed.get(pin) - 1;
+            }
+            int to = from;
+            while (to < sorted.size() && eventTime(sorted.get(to)) <= end) {
+                to++;
+            }
+            slices.add(new Slice(start, end, from, to));
+            from = to;
+        }
+        return slices;
+    }
+
+    private static AlignedWindow window(
+            String source, Slice w, long sequence, List<AlignmentInput> inputs, boolean early) {
         List<VisionFeatures> vision = new ArrayList<>();
         List<TextFeatures> texts = new ArrayList<>();
         long firstSeen = Long.MAX_VALUE;
@@ -275,18 +388,16 @@ public final class AlignmentFunction
             }
             firstSeen = Math.min(firstSeen, in.getArrivedMillis());
         }
-        windows.inc();
-        windowInputs.update(inputs.size());
-        lag.record(end);
         return AlignedWindow.newBuilder()
                 .setSourceId(source)
-                .setStart(Instant.ofEpochMilli(start))
-                .setEnd(Instant.ofEpochMilli(end))
-                .setSequence(next)
+                .setStart(Instant.ofEpochMilli(w.start()))
+                .setEnd(Instant.ofEpochMilli(w.end()))
+                .setSequence(sequence)
                 .setVision(vision)
                 .setTexts(texts)
                 .setFirstSeenMillis(firstSeen)
                 .setClosedMillis(System.currentTimeMillis())
+                .setProvisional(early)
                 .build();
     }
 

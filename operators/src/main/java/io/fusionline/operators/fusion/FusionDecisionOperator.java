@@ -53,15 +53,18 @@ import org.apache.flink.util.OutputTag;
  * modality decisive); latency per stage. Action: a defect or fraud score from the alert threshold
  * stops the line or blocks the payment; from the review threshold it asks for review.
  *
- * <p><b>Alerts.</b> Every {@code STOP_LINE} or {@code BLOCK} decision is also emitted, the same
- * record, to the {@link #ALERTS} side output, for an at-least-once sink that does not wait for
- * checkpoints.
+ * <p><b>Provisional windows.</b> A window the alignment stage emitted while it was still open
+ * ({@link AlignedWindow#getProvisional()}) is decided the same way, but is no decision: when its
+ * action stops the line or blocks the payment it goes, marked provisional, to the {@link
+ * #PROVISIONAL_ALERTS} side output only, and nothing else. {@link AlertFunction} turns these and
+ * the decisions into the alerts topic.
  *
  * <p><b>Bad input.</b> A frame whose patch tokens do not fit the model (another encoder) goes to
  * the dead letters (stage {@value #STAGE}) and the window is decided without it.
  *
- * <p>Metrics: {@code decisions}, {@code earlyExits}, {@code alerts} (counters), {@code
- * decisionsPerSecond} (meter), {@code batchSize} and {@code inferenceMillis} (histograms).
+ * <p>Metrics: {@code decisions}, {@code earlyExits}, {@code provisionalDecisions}, {@code
+ * provisionalAlerts} (counters), {@code decisionsPerSecond} (meter), {@code batchSize} and {@code
+ * inferenceMillis} (histograms).
  */
 public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWindow, Decision> {
     private static final long serialVersionUID = 1L;
@@ -69,9 +72,9 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     /** Stage name in dead letters. */
     public static final String STAGE = "fusion";
 
-    /** Decisions that are alerts, for the alerts sink. */
-    public static final OutputTag<Decision> ALERTS =
-            new OutputTag<>("alerts", new AvroTypeInfo<>(Decision.class));
+    /** Provisional decisions that stop the line or block, for {@link AlertFunction}. */
+    public static final OutputTag<Decision> PROVISIONAL_ALERTS =
+            new OutputTag<>("provisional-alerts", new AvroTypeInfo<>(Decision.class));
 
     private final FusionOptions options;
     private final WireFormat wireFormat;
@@ -84,7 +87,8 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     private transient RecordCodec<VisionFeatures> visionCodec;
     private transient Counter decisions;
     private transient Counter earlyExits;
-    private transient Counter alerts;
+    private transient Counter provisionalDecisions;
+    private transient Counter provisionalAlerts;
     private transient EventTimeLag lag;
 
     public FusionDecisionOperator(
@@ -108,7 +112,8 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         visionCodec = wireFormat.codec(VisionFeatures.class);
         decisions = getMetricGroup().counter("decisions");
         earlyExits = getMetricGroup().counter("earlyExits");
-        alerts = getMetricGroup().counter("alerts");
+        provisionalDecisions = getMetricGroup().counter("provisionalDecisions");
+        provisionalAlerts = getMetricGroup().counter("provisionalAlerts");
         getMetricGroup().meter("decisionsPerSecond", new MeterView(decisions));
         lag = EventTimeLag.register(getMetricGroup());
     }
@@ -134,7 +139,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             if (frame.getPatchCount() == descriptor.patches()
                     && frame.getPatchDim() == descriptor.visionDim()) {
                 vision = VisionTensors.patchTokens(frame);
-            } else {
+            } else if (!window.getProvisional()) { // the closed window reports it, once
                 output.collect(
                         DeadLetters.TAG,
                         new StreamRecord<>(
@@ -214,15 +219,20 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             if (!(prepared.get(i) instanceof EarlyExit.Early)) {
                 next++;
             }
-            output.collect(record.replace(decision));
-            lag.record(decision.getWindowEnd().toEpochMilli());
-            if (decision.getAction() == DecisionAction.STOP_LINE
-                    || decision.getAction() == DecisionAction.BLOCK) {
-                alerts.inc();
-                output.collect(ALERTS, new StreamRecord<>(decision, record.getTimestamp()));
+            if (decision.getProvisional()) {
+                provisionalDecisions.inc();
+                if (isAlert(decision)) {
+                    provisionalAlerts.inc();
+                    output.collect(
+                            PROVISIONAL_ALERTS,
+                            new StreamRecord<>(decision, record.getTimestamp()));
+                }
+                continue;
             }
+            lag.record(decision.getWindowEnd().toEpochMilli());
+            decisions.inc();
+            output.collect(record.replace(decision));
         }
-        decisions.inc(batch.size());
         prepared.clear();
     }
 
@@ -296,7 +306,9 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     }
 
     private Decision early(AlignedWindow window, EarlyExit.Early early, long started) {
-        earlyExits.inc();
+        if (!window.getProvisional()) {
+            earlyExits.inc();
+        }
         List<String> present = new ArrayList<>();
         if (!window.getVision().isEmpty()) {
             present.add(descriptor.modalities().get(0));
@@ -339,7 +351,14 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                 .setClassProbabilities(classes)
                 .setInputCount(window.getVision().size() + window.getTexts().size())
                 .setModel(descriptor.modelRef())
+                .setProvisional(window.getProvisional())
                 .setStageMillis(stages);
+    }
+
+    /** Whether {@code decision} stops the line or blocks the payment. */
+    public static boolean isAlert(Decision decision) {
+        return decision.getAction() == DecisionAction.STOP_LINE
+                || decision.getAction() == DecisionAction.BLOCK;
     }
 
     /**

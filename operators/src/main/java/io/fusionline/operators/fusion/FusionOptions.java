@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param topWords most-attended words a decision names per text modality
  * @param modalityScores whether each decision also carries every present modality's probabilities
  *     alone (the model runs once more per modality: for evaluation, not production)
+ * @param provisionalAlerts whether open windows are also decided as inputs arrive, for alerts that
+ *     do not wait for the window to close ({@link AlignmentFunction}, {@link AlertFunction})
  */
 public record FusionOptions(
         String profile,
@@ -44,7 +46,8 @@ public record FusionOptions(
         EarlyExit earlyExit,
         int topPatches,
         int topWords,
-        boolean modalityScores)
+        boolean modalityScores,
+        boolean provisionalAlerts)
         implements Serializable {
 
     /** Profile name of the factory line. */
@@ -132,7 +135,7 @@ public record FusionOptions(
     /**
      * A built-in profile: model {@code builtin:<profile>-fusion}, 6 s windows closed after 10 s
      * without watermark progress, batches of 64 or 10 ms, one ORT thread, 5 patches and 5 words of
-     * evidence, no per-modality scores.
+     * evidence, no per-modality scores, provisional alerts.
      */
     private static FusionOptions builtIn(
             String profile,
@@ -154,7 +157,8 @@ public record FusionOptions(
                 earlyExit,
                 5,
                 5,
-                false);
+                false,
+                true);
     }
 
     /** The text modality {@code kind} feeds, or null when the model has none for it. */

@@ -34,7 +34,7 @@ class AlignmentFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = open(null);
+        harness = open(null, false);
     }
 
     @AfterEach
@@ -43,7 +43,9 @@ class AlignmentFunctionTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AlignmentInput, AlignedWindow>
-            open(org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore)
+            open(
+                    org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore,
+                    boolean provisional)
                     throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
@@ -54,7 +56,8 @@ class AlignmentFunctionTest {
                                         Duration.ofHours(1),
                                         WireFormat.named("single-object"),
                                         "vision-features",
-                                        "text-events")),
+                                        "text-events",
+                                        provisional)),
                         AlignmentFunction::sourceId,
                         Types.STRING);
         if (restore != null) {
@@ -121,6 +124,52 @@ class AlignmentFunctionTest {
     }
 
     @Test
+    void shouldShowEachOpenWindowAsInputsArriveAndKeepItsStartWhenAnEarlierInputComesLater()
+            throws Exception {
+        try (var h = open(null, true)) {
+            h.processElement(frame("line-1", 10_000, 7), 10_000);
+            h.processElement(text("line-1", 10_000, TextKind.MACHINE_LOG, "temp 71"), 10_000);
+            // stamped before the frame but arriving after its provisional window: a window of its
+            // own, ending before the frame's, so the frame's window keeps the id it was shown with
+            h.processElement(text("line-1", 9_500, TextKind.MACHINE_LOG, "door open"), 9_500);
+            h.processElement(text("line-1", 12_000, TextKind.TRANSCRIPT, "a dent"), 12_000);
+
+            List<AlignedWindow> shown = h.extractOutputValues();
+            assertThat(shown).allMatch(AlignedWindow::getProvisional);
+            assertThat(shown)
+                    .extracting(w -> w.getStart().toEpochMilli() + "-" + w.getEnd().toEpochMilli())
+                    .containsExactly("10000-15000", "10000-15000", "9500-9999", "10000-15000");
+            assertThat(shown)
+                    .extracting(w -> w.getVision().size() + w.getTexts().size())
+                    .containsExactly(1, 2, 1, 3);
+            assertThat(shown)
+                    .extracting(AlignedWindow::getSequence)
+                    .containsExactly(1L, 1L, 1L, 2L);
+
+            h.processWatermark(new Watermark(15_000));
+            List<AlignedWindow> closed =
+                    h.extractOutputValues().stream().filter(w -> !w.getProvisional()).toList();
+            assertThat(closed)
+                    .extracting(w -> w.getStart().toEpochMilli() + "-" + w.getEnd().toEpochMilli())
+                    .containsExactly("9500-9999", "10000-15000");
+            assertThat(closed).extracting(AlignedWindow::getSequence).containsExactly(1L, 2L);
+            assertThat(closed.get(1).getTexts())
+                    .extracting(t -> t.getEvent().getText())
+                    .containsExactly("temp 71", "a dent");
+
+            // the fixed start went with its window: the next item's window is cut by nothing
+            h.processElement(text("line-1", 16_000, TextKind.MACHINE_LOG, "temp 70"), 16_000);
+            h.processWatermark(new Watermark(40_000));
+            List<AlignedWindow> all = h.extractOutputValues();
+            AlignedWindow last = all.get(all.size() - 1);
+            assertThat(last.getProvisional()).isFalse();
+            assertThat(last.getEnd().toEpochMilli() - last.getStart().toEpochMilli())
+                    .isEqualTo(SPAN);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3); // windows, closed-until, idle-mark
+        }
+    }
+
+    @Test
     void shouldSendLateInputsToDeadLettersWithReasonAndCountNothingElse() throws Exception {
         harness.processElement(frame("line-1", 10_000, 0), 10_000);
         harness.processWatermark(new Watermark(16_000));
@@ -155,7 +204,7 @@ class AlignmentFunctionTest {
         var snapshot = harness.snapshot(1L, 1L);
         harness.close();
 
-        harness = open(snapshot);
+        harness = open(snapshot, false);
         harness.processElement(
                 new StreamRecord<>(text("line-5", 9_000, TextKind.TRANSCRIPT, "dent"), 9_000));
         harness.processWatermark(new Watermark(13_000));

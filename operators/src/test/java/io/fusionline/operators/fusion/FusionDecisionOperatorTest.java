@@ -10,6 +10,7 @@ import io.fusionline.multimodal.fusion.FusionModelDescriptor;
 import io.fusionline.multimodal.fusion.FusionOutput;
 import io.fusionline.multimodal.text.TextEmbedding;
 import io.fusionline.multimodal.text.TextEncoder;
+import io.fusionline.operators.DeadLetters;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.decision.DecisionAction;
 import io.fusionline.schema.decision.DecisionRoute;
@@ -97,7 +98,8 @@ class FusionDecisionOperatorTest {
                 earlyExit,
                 p.topPatches(),
                 p.topWords(),
-                modalityScores);
+                modalityScores,
+                false);
     }
 
     @Test
@@ -186,13 +188,18 @@ class FusionDecisionOperatorTest {
     }
 
     @Test
-    void shouldNameTheMostAttendedPatchesAndWordsAndRaiseAlertsForConfidentDefects()
+    void shouldNameTheMostAttendedPatchesAndWordsAndRaiseProvisionalAlertsForConfidentDefects()
             throws Exception {
         try (var h = harness(inspection(EarlyExit.NONE))) {
+            AlignedWindow open = window("line-2", 5_000, new boolean[] {true, true, true});
+            open.setProvisional(true);
+            h.processElement(new StreamRecord<>(open));
             h.processElement(
                     new StreamRecord<>(window("line-2", 5_000, new boolean[] {true, true, true})));
             h.prepareSnapshotPreBarrier(1L);
+            assertThat(h.extractOutputValues()).hasSize(1); // the provisional one is no decision
             Decision d = h.extractOutputValues().get(0);
+            assertThat(d.getProvisional()).isFalse();
             assertThat(d.getVisionEvidence().getFrameSequence()).isEqualTo(42);
             assertThat(d.getVisionEvidence().getPatches()).hasSize(5).doesNotHaveDuplicates();
             assertThat(d.getVisionEvidence().getHeat()).hasSize(descriptor.patches());
@@ -211,12 +218,43 @@ class FusionDecisionOperatorTest {
                     .hasSize(5)
                     .allSatisfy(word -> assertThat(NOTE).contains(word));
             boolean alert = d.getAction() == DecisionAction.STOP_LINE;
-            assertThat(
-                            h.getSideOutput(FusionDecisionOperator.ALERTS) == null
-                                    ? 0
-                                    : h.getSideOutput(FusionDecisionOperator.ALERTS).size())
-                    .isEqualTo(alert ? 1 : 0);
             assertThat(alert).isEqualTo(!d.getLabel().equals("ok") && d.getScore() >= 0.8);
+            var provisional = h.getSideOutput(FusionDecisionOperator.PROVISIONAL_ALERTS);
+            if (alert) {
+                Decision p = provisional.poll().getValue();
+                assertThat(p.getProvisional()).isTrue();
+                assertThat(p.getDecisionId()).isEqualTo(d.getDecisionId());
+                assertThat(p.getLabel()).isEqualTo(d.getLabel());
+            } else {
+                assertThat(provisional == null ? 0 : provisional.size()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void shouldSendProvisionalDecisionsOnlyToTheProvisionalAlertsAndOnlyWhenTheyStopTheLine()
+            throws Exception {
+        try (var h = harness(inspection(EarlyExit.visionConfidence(0.99)))) {
+            AlignedWindow dent = window("line-4", 1_000, new boolean[] {true, false, false});
+            dent.getVision().set(0, withLogits(dent.getVision().get(0), 0, 0, 9, 0, 0, 0));
+            dent.setProvisional(true);
+            AlignedWindow ok = window("line-4", 11_000, new boolean[] {true, false, false});
+            ok.getVision().set(0, withLogits(ok.getVision().get(0), 9, 0, 0, 0, 0, 0));
+            ok.setProvisional(true);
+            h.processElement(new StreamRecord<>(dent));
+            h.processElement(new StreamRecord<>(ok));
+            h.prepareSnapshotPreBarrier(1L);
+
+            assertThat(h.extractOutputValues()).isEmpty();
+            var provisional = h.getSideOutput(FusionDecisionOperator.PROVISIONAL_ALERTS);
+            assertThat(provisional).hasSize(1);
+            Decision alert = provisional.poll().getValue();
+            assertThat(alert.getDecisionId()).isEqualTo("line-4/w1000");
+            assertThat(alert.getProvisional()).isTrue();
+            assertThat(alert.getLabel()).isEqualTo("dent");
+            assertThat(alert.getAction()).isEqualTo(DecisionAction.STOP_LINE);
+            assertThat(alert.getRoute()).isEqualTo(DecisionRoute.EARLY_EXIT);
+            assertThat(h.getSideOutput(DeadLetters.TAG)).isNull();
         }
     }
 
