@@ -10,6 +10,7 @@ import io.fusionline.deploy.kafka.FusionlineTopics;
 import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import io.fusionline.operators.fusion.FusionDecisionOperator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.text.Transcript;
@@ -194,6 +195,21 @@ class ClusterFailoverITCase {
                     .extracting(DeadLetter::getReason)
                     .isEmpty();
             checkTranscripts(kafka, conf, truth, decisions);
+            // at-least-once alerts, provisional ones included, name decisions that exist, across
+            // kills and rescales; every decision that stops the line reached the alerts topic
+            List<Decision> alerts =
+                    kafka.readAllCommitted(
+                            conf.get(FusionlineJobOptions.ALERTS_TOPIC), Decision.class);
+            Set<String> ids =
+                    decisions.stream().map(Decision::getDecisionId).collect(Collectors.toSet());
+            assertThat(alerts).extracting(Decision::getDecisionId).allMatch(ids::contains);
+            assertThat(alerts.stream().filter(a -> !a.getProvisional()))
+                    .extracting(Decision::getDecisionId)
+                    .containsAll(
+                            decisions.stream()
+                                    .filter(FusionDecisionOperator::isAlert)
+                                    .map(Decision::getDecisionId)
+                                    .toList());
         }
     }
 

@@ -112,6 +112,12 @@ public final class FusionBenchmark {
                 }
             }
         }
+        // What any bridge of the shape costs at least, at the model's token counts (64
+        // patches, 2 x 32 word pieces + 1 numeric token) and at a quarter of each.
+        int language = 2 * d.maxTokens() + 1;
+        AttentionCoreBound.windowsPerSecond(language, d.patches(), batch, rounds, out);
+        AttentionCoreBound.windowsPerSecond(
+                (language + 3) / 4, d.patches() / 4, batch, rounds, out);
         Result result = new Result(median(raw), median(op), median(ratio));
         out.printf(
                 "fusion: raw engine %.0f decisions/s per core, operator %.0f decisions/s per core,"
@@ -227,7 +233,7 @@ public final class FusionBenchmark {
     }
 
     /** What the operator makes of a window: frame tokens, the log and (non-empty) note. */
-    private static FusionInput input(AlignedWindow w) {
+    static FusionInput input(AlignedWindow w) {
         TextFeatures log = w.getTexts().get(0);
         TextFeatures note = w.getTexts().get(1);
         TextEmbedding[] texts = {

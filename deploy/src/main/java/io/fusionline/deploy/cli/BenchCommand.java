@@ -178,7 +178,9 @@ final class BenchCommand {
             mixinStandardHelpOptions = true,
             description =
                     "The raw fusion model in a loop vs the fusionline fusion operator on the same "
-                            + "windows (built-in inspection model): decisions/s per core, ratio.")
+                            + "windows (built-in inspection model): decisions/s per core, ratio."
+                            + " Then the whole job at half its capacity: frame produced -> alert"
+                            + " readable in Kafka, p50/p95/p99, against the raw engine.")
     static final class Fusion implements Callable<Integer> {
 
         @Spec CommandSpec spec;
@@ -202,14 +204,46 @@ final class BenchCommand {
                         "Timed rounds after one warm-up; medians are reported (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(
+                names = "--alert-seconds",
+                defaultValue = "60",
+                description =
+                        "Then run the whole job on the embedded broker at half its capacity for"
+                                + " this long and measure frame produced -> alert readable; 0"
+                                + " skips it (default: ${DEFAULT-VALUE}).")
+        int alertSeconds;
+
+        @Option(
+                names = "--capacity-parts",
+                defaultValue = "600",
+                description =
+                        "Parts published at once to measure the job's capacity (default:"
+                                + " ${DEFAULT-VALUE}).")
+        int capacityParts;
+
+        @Option(
+                names = "--no-provisional-alerts",
+                description =
+                        "Run the job without provisional alerts (every alert waits for its window"
+                                + " to close), for comparison.")
+        boolean noProvisionalAlerts;
+
         @Override
         public Integer call() throws Exception {
+            if (alertSeconds < 0 || capacityParts < 50) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--alert-seconds must be >= 0, --capacity-parts >= 50");
+            }
             if (windows < 100 || batch < 1 || rounds < 1) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(),
                         "--windows (>= 100), --batch, --rounds must be positive");
             }
             io.fusionline.deploy.bench.FusionBenchmark.run(windows, batch, rounds, System.out);
+            if (alertSeconds > 0) {
+                io.fusionline.deploy.bench.AlertLatencyBenchmark.run(
+                        capacityParts, alertSeconds, 0.5, !noProvisionalAlerts, System.out);
+            }
             return 0;
         }
     }

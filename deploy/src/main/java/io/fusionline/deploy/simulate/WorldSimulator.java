@@ -20,7 +20,9 @@ import io.fusionline.schema.world.GroundTruth;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -121,6 +123,37 @@ public final class WorldSimulator implements AutoCloseable {
                     }
                     send(truthTopic, key, truths.encode(truth(item, time)));
                 });
+    }
+
+    /**
+     * Renders {@code count} parts of {@code world} (frame, log line and ground truth; no voice
+     * notes) into records without sending them, so that {@link #publish} costs only the sending:
+     * for measuring how fast a job works off a backlog without the rendering in its way.
+     */
+    public List<ProducerRecord<byte[], byte[]>> render(
+            InspectionWorld world, long count, Instant start) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            InspectionItem item = world.next();
+            Instant time = start.plusMillis(item.offsetMillis());
+            byte[] key = item.lineId().getBytes(StandardCharsets.UTF_8);
+            records.add(new ProducerRecord<>(framesTopic, key, frames.encode(frame(item, time))));
+            records.add(new ProducerRecord<>(textTopic, key, texts.encode(log(item, time))));
+            records.add(new ProducerRecord<>(truthTopic, key, truths.encode(truth(item, time))));
+        }
+        return records;
+    }
+
+    /** Sends {@code records} as fast as the broker takes them and waits for every ack. */
+    public void publish(List<ProducerRecord<byte[], byte[]>> records) {
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            send(r.topic(), r.key(), r.value());
+        }
+        producer.flush();
+        Exception e = failure.get();
+        if (e != null) {
+            throw new IllegalStateException("publishing the world failed: " + e.getMessage(), e);
+        }
     }
 
     /**

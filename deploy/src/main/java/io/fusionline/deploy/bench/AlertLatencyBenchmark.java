@@ -1,0 +1,389 @@
+package io.fusionline.deploy.bench;
+
+import io.fusionline.deploy.LocalRuntime;
+import io.fusionline.deploy.kafka.CommittedConsumers;
+import io.fusionline.deploy.simulate.WorldSimulator;
+import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.multimodal.fusion.BuiltInModels;
+import io.fusionline.multimodal.fusion.FusionInput;
+import io.fusionline.multimodal.fusion.FusionModel;
+import io.fusionline.multimodal.fusion.FusionModelDescriptor;
+import io.fusionline.multimodal.text.TextEncoder;
+import io.fusionline.multimodal.vision.EncodedImage;
+import io.fusionline.multimodal.vision.FramePreprocessor;
+import io.fusionline.multimodal.vision.ImageLimits;
+import io.fusionline.multimodal.vision.VisionEncoder;
+import io.fusionline.multimodal.vision.VisionModelDescriptor;
+import io.fusionline.multimodal.world.inspection.InspectionItem;
+import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import io.fusionline.operators.fusion.FusionDecisionOperator;
+import io.fusionline.operators.fusion.FusionOptions;
+import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.media.VideoFrame;
+import io.fusionline.schema.serde.RecordCodec;
+import io.fusionline.schema.serde.RecordDecodingException;
+import io.fusionline.schema.serde.WireFormat;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code fusionline bench fusion --alerts}: how long an alert takes from the frame being produced
+ * to the alert being readable in Kafka, through the whole running job (embedded broker,
+ * MiniCluster, the inspection profile's vision encoder, text encoder, alignment, fusion and alerts
+ * stages) at half the load the job can carry.
+ *
+ * <ol>
+ *   <li><b>Raw engine.</b> One part's model work in a plain loop, one thread: the frame's JPEG to a
+ *       tensor, the vision encoder at batch 1, MiniLM on the log line, the fusion model at batch 1.
+ *       Its median is the floor no pipeline can beat.
+ *   <li><b>Capacity.</b> {@code capacityItems} parts are rendered, then published at once; the
+ *       job's committed decisions per second between the 10th and the 90th percentile of their
+ *       arrival is what it carries.
+ *   <li><b>Half load.</b> Parts are published for {@code seconds} at half that rate, each stamped
+ *       with the wall clock (event time = time produced), one every 10 s per line, as many lines as
+ *       the rate needs; no voice notes (a spoken note can only add evidence once spoken). Alerts
+ *       are read (a poll every 5 ms) as they become readable; each alert id is joined with its
+ *       frame's Kafka timestamp (set by the producer when it sent the frame).
+ * </ol>
+ *
+ * It prints, per alert id, the latency of its first alert (provisional or not) and, from the same
+ * run, of the alert that waits for the window to close (what alerts cost without provisional ones);
+ * p50, p95, p99 and max, and the ratio of the p99 to the raw engine.
+ */
+public final class AlertLatencyBenchmark {
+
+    /** Event time between two parts of one line, as in the worlds. */
+    static final long INTERVAL_MS = 10_000;
+
+    /** What one run measured. */
+    public record Result(
+            double rawMillis,
+            double capacityPerSecond,
+            double ratePerSecond,
+            int items,
+            int alertIds,
+            int provisionalFirst,
+            int cleared,
+            double[] firstAlertMillis,
+            double[] windowAlertMillis) {
+
+        /** Percentile {@code p} (0..100) of sorted {@code values}, nearest rank; NaN when empty. */
+        public static double percentile(double[] sorted, double p) {
+            if (sorted.length == 0) {
+                return Double.NaN;
+            }
+            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+    }
+
+    private AlertLatencyBenchmark() {}
+
+    /**
+     * @param provisional whether the job runs with provisional alerts (the default); without them
+     *     every alert waits for its window to close
+     */
+    public static Result run(
+            int capacityItems, int seconds, double load, boolean provisional, PrintStream out)
+            throws Exception {
+        double raw = rawMillis(out);
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.PROFILE, FusionOptions.INSPECTION);
+        conf.set(FusionlineJobOptions.PROVISIONAL_ALERTS, provisional);
+        conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-bench-alerts");
+        conf.set(
+                FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,
+                "fusionline-bench-" + UUID.randomUUID().toString().substring(0, 8));
+        out.printf(
+                "starting an embedded Kafka broker and the job (inspection, parallelism 2,"
+                        + " provisional alerts %s) ...%n",
+                provisional ? "on" : "off");
+        try (LocalRuntime runtime = LocalRuntime.start(conf, 0, 2)) {
+            Configuration job = runtime.jobConfiguration();
+            double capacity = capacity(job, capacityItems, out);
+            double rate = capacity * load;
+            int lines = Math.max(4, (int) Math.round(rate * INTERVAL_MS / 1000.0));
+            double eventRate = lines * 1000.0 / INTERVAL_MS; // parts/s the world's clock allows
+            int items = (int) Math.round(eventRate * seconds);
+            out.printf(
+                    "half load: %.1f parts/s (%d lines, a part every %d s per line) for %d s, no"
+                            + " voice notes%n",
+                    eventRate, lines, INTERVAL_MS / 1000, seconds);
+            return halfLoad(job, raw, capacity, eventRate, lines, items, out);
+        }
+    }
+
+    /** The median over 40 parts of one part's model work, serially, one thread. */
+    static double rawMillis(PrintStream out) {
+        FusionModelDescriptor d = BuiltInModels.fusion(BuiltInModels.INSPECTION_FUSION);
+        VisionModelDescriptor v = BuiltInModels.vision(BuiltInModels.visionFor(d.id()));
+        InspectionWorld world = new InspectionWorld(4, INTERVAL_MS, 224, 7);
+        List<FusionInput> windows = new ArrayList<>();
+        for (var w : FusionBenchmark.windows(d, 3)) {
+            windows.add(FusionBenchmark.input(w));
+        }
+        FramePreprocessor pre = new FramePreprocessor(v.input(), ImageLimits.DEFAULT);
+        double[] millis = new double[50];
+        try (VisionEncoder vision = VisionEncoder.open(v, 1);
+                TextEncoder text = TextEncoder.open(1, d.maxTokens());
+                FusionModel fusion = FusionModel.open(d, 1)) {
+            for (int i = 0; i < millis.length; i++) {
+                InspectionItem item = world.next();
+                long start = System.nanoTime();
+                float[] tensor = pre.toTensor(EncodedImage.of(item.image().cameraJpeg()), null);
+                vision.encode(tensor, 1);
+                text.encode(item.log().text());
+                fusion.decide(List.of(windows.get(i % windows.size())));
+                millis[i] = (System.nanoTime() - start) / 1e6;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("raw engine loop failed: " + e.getMessage(), e);
+        }
+        double[] timed = Arrays.copyOfRange(millis, 10, millis.length); // 10 warm up
+        Arrays.sort(timed);
+        double median = Result.percentile(timed, 50);
+        out.printf(
+                "raw engine, one part (JPEG to tensor, vision encoder, MiniLM on the log, fusion;"
+                        + " batch 1, one thread): median %.1f ms%n",
+                median);
+        return median;
+    }
+
+    /** Committed decisions/s while {@code count} parts published at once are worked off. */
+    private static double capacity(Configuration job, int count, PrintStream out) throws Exception {
+        String decisionsTopic = job.get(FusionlineJobOptions.DECISIONS_TOPIC);
+        List<Long> arrivals = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                consumer(job, "capacity", List.of(decisionsTopic))) {
+            try (WorldSimulator simulator = new WorldSimulator(job)) {
+                // rendered first, so that the simulator's drawing does not set the pace
+                var records =
+                        simulator.render(
+                                new InspectionWorld(200, INTERVAL_MS, 224, 11),
+                                count,
+                                Instant.now());
+                simulator.publish(records);
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (arrivals.size() < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    arrivals.add(System.nanoTime());
+                }
+            }
+        }
+        if (arrivals.size() < count / 2) {
+            throw new IllegalStateException(
+                    "the job decided only " + arrivals.size() + " of " + count + " parts");
+        }
+        int lo = arrivals.size() / 10;
+        int hi = arrivals.size() * 9 / 10;
+        double perSecond = (hi - lo) / ((arrivals.get(hi) - arrivals.get(lo)) / 1e9);
+        out.printf(
+                "capacity: %d parts published at once, %d decided; %.1f decisions/s (10th to 90th"
+                        + " percentile)%n",
+                count, arrivals.size(), perSecond);
+        return perSecond;
+    }
+
+    private static Result halfLoad(
+            Configuration job,
+            double raw,
+            double capacity,
+            double rate,
+            int lines,
+            int items,
+            PrintStream out)
+            throws Exception {
+        WireFormat format = WireFormat.named(job.get(FusionlineJobOptions.WIRE_FORMAT));
+        RecordCodec<Decision> codec = format.codec(Decision.class);
+        String alertsTopic = job.get(FusionlineJobOptions.ALERTS_TOPIC);
+        String decisionsTopic = job.get(FusionlineJobOptions.DECISIONS_TOPIC);
+        Map<String, Long> firstAlert = new ConcurrentHashMap<>();
+        Map<String, Boolean> firstProvisional = new ConcurrentHashMap<>();
+        Map<String, Long> windowAlert = new ConcurrentHashMap<>();
+        Map<String, Boolean> confirmed = new ConcurrentHashMap<>();
+        AtomicInteger decided = new AtomicInteger();
+        CountDownLatch allDecided = new CountDownLatch(items);
+        AtomicBoolean reading = new AtomicBoolean(true);
+        KafkaConsumer<byte[], byte[]> consumer =
+                consumer(job, "alerts", List.of(alertsTopic, decisionsTopic));
+        Thread reader =
+                new Thread(
+                        () -> {
+                            while (reading.get()) {
+                                var records = consumer.poll(Duration.ofMillis(5));
+                                long now = System.currentTimeMillis();
+                                for (ConsumerRecord<byte[], byte[]> r : records) {
+                                    if (r.topic().equals(decisionsTopic)) {
+                                        decided.incrementAndGet();
+                                        allDecided.countDown();
+                                        continue;
+                                    }
+                                    Decision a = decode(codec, r.value());
+                                    String id = a.getDecisionId();
+                                    if (firstAlert.putIfAbsent(id, now) == null) {
+                                        firstProvisional.put(id, a.getProvisional());
+                                    }
+                                    if (!a.getProvisional()
+                                            && windowAlert.putIfAbsent(id, now) == null) {
+                                        confirmed.put(id, FusionDecisionOperator.isAlert(a));
+                                    }
+                                }
+                            }
+                        },
+                        "alerts-reader");
+        reader.start();
+        try (WorldSimulator simulator = new WorldSimulator(job)) {
+            simulator.run(
+                    new InspectionWorld(lines, INTERVAL_MS, 224, 13),
+                    items,
+                    rate,
+                    Instant.now(),
+                    false,
+                    n -> {});
+        }
+        // bounded wait for every part's decision (the last windows close after the idle close)
+        allDecided.await(90, TimeUnit.SECONDS);
+        reading.set(false);
+        reader.join();
+        consumer.close();
+        out.printf("decided %d of %d parts%n", decided.get(), items);
+
+        Map<String, Long> produced = frameTimestamps(job);
+        List<Double> first = new ArrayList<>();
+        List<Double> window = new ArrayList<>();
+        int provisionalFirst = 0;
+        int cleared = 0;
+        for (Map.Entry<String, Boolean> e : confirmed.entrySet()) {
+            String id = e.getKey();
+            Long frame = produced.get(id);
+            if (!e.getValue()) {
+                cleared++; // a provisional alert the window did not confirm
+                continue;
+            }
+            if (frame == null) {
+                throw new IllegalStateException("alert " + id + " matches no frame of the run");
+            }
+            first.add((double) (firstAlert.get(id) - frame));
+            window.add((double) (windowAlert.get(id) - frame));
+            if (Boolean.TRUE.equals(firstProvisional.get(id))) {
+                provisionalFirst++;
+            }
+        }
+        double[] f = first.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] w = window.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        Result result =
+                new Result(raw, capacity, rate, items, f.length, provisionalFirst, cleared, f, w);
+        print(result, out);
+        return result;
+    }
+
+    static void print(Result r, PrintStream out) {
+        out.printf(
+                "alerts: %d parts at %.1f parts/s (%.0f %% of capacity %.1f/s); %d alert ids, the"
+                        + " first alert provisional for %d; %d provisional alerts cleared by their"
+                        + " window (false alarms, not in the latencies)%n",
+                r.items(),
+                r.ratePerSecond(),
+                100 * r.ratePerSecond() / r.capacityPerSecond(),
+                r.capacityPerSecond(),
+                r.alertIds(),
+                r.provisionalFirst(),
+                r.cleared());
+        row(out, "frame produced -> first alert readable", r.firstAlertMillis(), r.rawMillis());
+        row(out, "frame produced -> window's alert", r.windowAlertMillis(), r.rawMillis());
+        double p99 = Result.percentile(r.firstAlertMillis(), 99);
+        out.printf(
+                "alerts p99 %.0f ms (target <= 250 ms: %s); raw engine %.1f ms per part, ratio"
+                        + " p99/raw %.1f%n",
+                p99, p99 <= 250 ? "met" : "NOT met", r.rawMillis(), p99 / r.rawMillis());
+    }
+
+    private static void row(PrintStream out, String name, double[] sorted, double raw) {
+        out.printf(
+                "  %-40s n=%-4d p50 %6.0f ms  p95 %6.0f ms  p99 %6.0f ms  max %6.0f ms%n",
+                name,
+                sorted.length,
+                Result.percentile(sorted, 50),
+                Result.percentile(sorted, 95),
+                Result.percentile(sorted, 99),
+                sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]);
+    }
+
+    /** Decision id ({@code <line>/w<event ms>}) → the frame's Kafka timestamp, for the run. */
+    private static Map<String, Long> frameTimestamps(Configuration job) {
+        WireFormat format = WireFormat.named(job.get(FusionlineJobOptions.WIRE_FORMAT));
+        RecordCodec<VideoFrame> frames = format.codec(VideoFrame.class);
+        String topic = job.get(FusionlineJobOptions.FRAMES_TOPIC);
+        Map<String, Long> out = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                CommittedConsumers.create(
+                        job.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "bench-frames")) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline
+                    && partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    VideoFrame f = decode(frames, r.value());
+                    out.put(
+                            f.getSourceId() + "/w" + f.getEventTime().toEpochMilli(),
+                            r.timestamp());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static <T> T decode(RecordCodec<T> codec, byte[] value) {
+        try {
+            return codec.decode(value);
+        } catch (RecordDecodingException e) {
+            throw new IllegalStateException("undecodable record: " + e.getMessage(), e);
+        }
+    }
+
+    /** A read-committed consumer at the end of {@code topics}, before anything runs. */
+    private static KafkaConsumer<byte[], byte[]> consumer(
+            Configuration job, String name, List<String> topics) {
+        KafkaConsumer<byte[], byte[]> consumer =
+                CommittedConsumers.create(
+                        job.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "bench-" + name);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            partitions.addAll(partitions(consumer, topic));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private static List<TopicPartition> partitions(
+            KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+            partitions.add(new TopicPartition(topic, p.partition()));
+        }
+        return partitions;
+    }
+}
