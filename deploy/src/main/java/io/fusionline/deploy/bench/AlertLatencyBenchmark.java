@@ -24,19 +24,29 @@ import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.RecordDecodingException;
 import io.fusionline.schema.serde.WireFormat;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,9 +63,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li><b>Raw engine.</b> One part's model work in a plain loop, one thread: the frame's JPEG to a
  *       tensor, the vision encoder at batch 1, MiniLM on the log line, the fusion model at batch 1.
  *       Its median is the floor no pipeline can beat.
- *   <li><b>Capacity.</b> {@code capacityItems} parts are rendered, then published at once; the
- *       job's committed decisions per second between the 10th and the 90th percentile of their
- *       arrival is what it carries.
+ *   <li><b>Capacity.</b> {@code capacityItems} parts are rendered, then published at once; the rate
+ *       at which the fusion stage decides them (its decisions counter, from 10 % to 60 % of the
+ *       parts) is what the job carries.
  *   <li><b>Half load.</b> Parts are published for {@code seconds} at half that rate, each stamped
  *       with the wall clock (event time = time produced), one every 10 s per line, as many lines as
  *       the rate needs; no voice notes (a spoken note can only add evidence once spoken). Alerts
@@ -117,7 +127,7 @@ public final class AlertLatencyBenchmark {
                 provisional ? "on" : "off");
         try (LocalRuntime runtime = LocalRuntime.start(conf, 0, 2)) {
             Configuration job = runtime.jobConfiguration();
-            double capacity = capacity(job, capacityItems, out);
+            double capacity = capacity(job, runtime.prometheusUrl(), capacityItems, out);
             double rate = capacity * load;
             int lines = Math.max(4, (int) Math.round(rate * INTERVAL_MS / 1000.0));
             double eventRate = lines * 1000.0 / INTERVAL_MS; // parts/s the world's clock allows
@@ -126,7 +136,8 @@ public final class AlertLatencyBenchmark {
                     "half load: %.1f parts/s (%d lines, a part every %d s per line) for %d s, no"
                             + " voice notes%n",
                     eventRate, lines, INTERVAL_MS / 1000, seconds);
-            return halfLoad(job, raw, capacity, eventRate, lines, items, out);
+            return halfLoad(
+                    job, runtime.prometheusUrl(), raw, capacity, eventRate, lines, items, out);
         }
     }
 
@@ -166,44 +177,114 @@ public final class AlertLatencyBenchmark {
         return median;
     }
 
-    /** Committed decisions/s while {@code count} parts published at once are worked off. */
-    private static double capacity(Configuration job, int count, PrintStream out) throws Exception {
-        String decisionsTopic = job.get(FusionlineJobOptions.DECISIONS_TOPIC);
-        List<Long> arrivals = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                consumer(job, "capacity", List.of(decisionsTopic))) {
-            try (WorldSimulator simulator = new WorldSimulator(job)) {
-                // rendered first, so that the simulator's drawing does not set the pace
-                var records =
-                        simulator.render(
-                                new InspectionWorld(200, INTERVAL_MS, 224, 11),
-                                count,
-                                Instant.now());
-                simulator.publish(records);
-            }
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (arrivals.size() < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    arrivals.add(System.nanoTime());
-                }
-            }
+    /**
+     * Decisions/s while {@code count} parts published at once are worked off, from the fusion
+     * stage's {@code decisions} counter (Prometheus, sampled every 500 ms) between 10 % and 60 % of
+     * the parts: committed decisions arrive in bursts at checkpoints, which would blur the rate,
+     * and the last windows (the last 8 s of event time) close only on the idle close.
+     */
+    private static double capacity(Configuration job, String prometheus, int count, PrintStream out)
+            throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        double before = decisionsCounted(http, prometheus);
+        try (WorldSimulator simulator = new WorldSimulator(job)) {
+            // rendered first, so that the simulator's drawing does not set the pace
+            // in the past, so that the half-load parts that follow (stamped now) are not late
+            Instant start = Instant.now().minusMillis(count * INTERVAL_MS / 200 + 60_000);
+            var records =
+                    simulator.render(new InspectionWorld(200, INTERVAL_MS, 224, 11), count, start);
+            simulator.publish(records);
         }
-        if (arrivals.size() < count / 2) {
-            throw new IllegalStateException(
-                    "the job decided only " + arrivals.size() + " of " + count + " parts");
+        long t10 = 0;
+        long t90 = 0;
+        double c10 = 0;
+        double c90 = 0;
+        String busy = null;
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (t90 == 0 && System.nanoTime() < deadline) {
+            long now = System.nanoTime();
+            double done = decisionsCounted(http, prometheus) - before;
+            if (t10 == 0 && done >= 0.1 * count) {
+                t10 = now;
+                c10 = done;
+            }
+            if (done >= 0.6 * count) {
+                t90 = now;
+                c90 = done;
+            }
+            if (busy == null && done >= 0.35 * count) {
+                busy = busiest(http, prometheus);
+            }
+            TimeUnit.MILLISECONDS.sleep(500); // the sampling period of the counter
         }
-        int lo = arrivals.size() / 10;
-        int hi = arrivals.size() * 9 / 10;
-        double perSecond = (hi - lo) / ((arrivals.get(hi) - arrivals.get(lo)) / 1e9);
+        if (t90 == 0 || t90 == t10) {
+            throw new IllegalStateException("the job did not decide 60 % of " + count + " parts");
+        }
+        double perSecond = (c90 - c10) / ((t90 - t10) / 1e9);
+        // the rest, before the half load starts (the last windows close on the idle close)
+        while (decisionsCounted(http, prometheus) - before < count
+                && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
         out.printf(
-                "capacity: %d parts published at once, %d decided; %.1f decisions/s (10th to 90th"
-                        + " percentile)%n",
-                count, arrivals.size(), perSecond);
+                "capacity: %d parts rendered, then published at once; the fusion stage decided"
+                        + " %.1f parts/s (from 10 %% to 60 %% of them)%n",
+                count, perSecond);
+        out.printf("  busiest tasks half way (busy ms/s, per subtask): %s%n", busy);
         return perSecond;
+    }
+
+    /** The three tasks with the highest {@code busyTimeMsPerSecond}, with their values. */
+    private static String busiest(HttpClient http, String prometheus) throws Exception {
+        Map<String, Double> busy = new HashMap<>();
+        for (String line : scrape(http, prometheus).split("\n")) {
+            if (line.startsWith("flink_taskmanager_job_task_busyTimeMsPerSecond{")) {
+                int at = line.indexOf("task_name=\"") + 11;
+                String task = line.substring(at, line.indexOf('"', at));
+                int sub = line.indexOf("subtask_index=\"") + 15;
+                String name =
+                        task.split("_____")[0] + "#" + line.substring(sub, line.indexOf('"', sub));
+                busy.put(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        double total = busy.values().stream().mapToDouble(Double::doubleValue).sum();
+        return busy.entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                        .limit(3)
+                        .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue()))
+                        .collect(Collectors.joining(", "))
+                + String.format(
+                        Locale.ROOT,
+                        "; all tasks together %.0f ms/s on %d cores",
+                        total,
+                        Runtime.getRuntime().availableProcessors());
+    }
+
+    private static String scrape(HttpClient http, String prometheus) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(prometheus))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /** The sum of the fusion stage's {@code decisions} counters over its subtasks. */
+    private static double decisionsCounted(HttpClient http, String prometheus) throws Exception {
+        String body = scrape(http, prometheus);
+        double sum = 0;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("flink_taskmanager_job_task_operator_decisions{")
+                    && line.contains("operator_name=\"fusion")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private static Result halfLoad(
             Configuration job,
+            String prometheus,
             double raw,
             double capacity,
             double rate,
@@ -220,10 +301,14 @@ public final class AlertLatencyBenchmark {
         Map<String, Long> windowAlert = new ConcurrentHashMap<>();
         Map<String, Boolean> confirmed = new ConcurrentHashMap<>();
         AtomicInteger decided = new AtomicInteger();
+        AtomicInteger deadLetters = new AtomicInteger();
+        String deadLettersTopic = job.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC);
         CountDownLatch allDecided = new CountDownLatch(items);
         AtomicBoolean reading = new AtomicBoolean(true);
+        // event times travel as milliseconds
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         KafkaConsumer<byte[], byte[]> consumer =
-                consumer(job, "alerts", List.of(alertsTopic, decisionsTopic));
+                consumer(job, "alerts", List.of(alertsTopic, decisionsTopic, deadLettersTopic));
         Thread reader =
                 new Thread(
                         () -> {
@@ -231,12 +316,19 @@ public final class AlertLatencyBenchmark {
                                 var records = consumer.poll(Duration.ofMillis(5));
                                 long now = System.currentTimeMillis();
                                 for (ConsumerRecord<byte[], byte[]> r : records) {
+                                    if (r.topic().equals(deadLettersTopic)) {
+                                        deadLetters.incrementAndGet();
+                                        continue;
+                                    }
+                                    Decision a = decode(codec, r.value());
+                                    if (a.getEventTime().isBefore(start)) {
+                                        continue; // a part of the capacity run
+                                    }
                                     if (r.topic().equals(decisionsTopic)) {
                                         decided.incrementAndGet();
                                         allDecided.countDown();
                                         continue;
                                     }
-                                    Decision a = decode(codec, r.value());
                                     String id = a.getDecisionId();
                                     if (firstAlert.putIfAbsent(id, now) == null) {
                                         firstProvisional.put(id, a.getProvisional());
@@ -250,23 +342,47 @@ public final class AlertLatencyBenchmark {
                         },
                         "alerts-reader");
         reader.start();
+        HttpClient http = HttpClient.newHttpClient();
+        String[] busyHalfWay = {"-"};
         try (WorldSimulator simulator = new WorldSimulator(job)) {
             simulator.run(
                     new InspectionWorld(lines, INTERVAL_MS, 224, 13),
                     items,
                     rate,
-                    Instant.now(),
+                    start,
                     false,
-                    n -> {});
+                    n -> {
+                        if (n == items / 2) {
+                            try {
+                                busyHalfWay[0] = busiest(http, prometheus);
+                            } catch (Exception e) {
+                                busyHalfWay[0] = "unknown (" + e.getMessage() + ")";
+                            }
+                        }
+                    });
         }
         // bounded wait for every part's decision (the last windows close after the idle close)
+        long published = System.nanoTime();
         allDecided.await(90, TimeUnit.SECONDS);
+        double waited = (System.nanoTime() - published) / 1e9;
         reading.set(false);
         reader.join();
         consumer.close();
-        out.printf("decided %d of %d parts%n", decided.get(), items);
+        out.printf(
+                "decided %d of %d parts (the last %.0f s after the last was published), %d dead"
+                        + " letters%n",
+                decided.get(), items, waited, deadLetters.get());
+        out.printf("  busiest tasks half way (busy ms/s, per subtask): %s%n", busyHalfWay[0]);
 
-        Map<String, Long> produced = frameTimestamps(job);
+        Map<String, Long> produced = frameTimestamps(job, start);
+        Set<String> decidedIds = decisionIds(job, start);
+        List<String> missing =
+                produced.keySet().stream().filter(id -> !decidedIds.contains(id)).sorted().toList();
+        if (!missing.isEmpty()) {
+            out.printf(
+                    "NOT DECIDED: %d parts, for example %s%n",
+                    missing.size(), missing.subList(0, Math.min(5, missing.size())));
+        }
         List<Double> first = new ArrayList<>();
         List<Double> window = new ArrayList<>();
         int provisionalFirst = 0;
@@ -328,14 +444,47 @@ public final class AlertLatencyBenchmark {
     }
 
     /** Decision id ({@code <line>/w<event ms>}) → the frame's Kafka timestamp, for the run. */
-    private static Map<String, Long> frameTimestamps(Configuration job) {
-        WireFormat format = WireFormat.named(job.get(FusionlineJobOptions.WIRE_FORMAT));
-        RecordCodec<VideoFrame> frames = format.codec(VideoFrame.class);
-        String topic = job.get(FusionlineJobOptions.FRAMES_TOPIC);
+    private static Map<String, Long> frameTimestamps(Configuration job, Instant from) {
+        RecordCodec<VideoFrame> frames =
+                WireFormat.named(job.get(FusionlineJobOptions.WIRE_FORMAT)).codec(VideoFrame.class);
         Map<String, Long> out = new HashMap<>();
+        readAll(
+                job,
+                job.get(FusionlineJobOptions.FRAMES_TOPIC),
+                r -> {
+                    VideoFrame f = decode(frames, r.value());
+                    if (!f.getEventTime().isBefore(from)) {
+                        out.put(
+                                f.getSourceId() + "/w" + f.getEventTime().toEpochMilli(),
+                                r.timestamp());
+                    }
+                });
+        return out;
+    }
+
+    /** The committed decision ids of windows starting at or after {@code from}. */
+    private static Set<String> decisionIds(Configuration job, Instant from) {
+        RecordCodec<Decision> decisions =
+                WireFormat.named(job.get(FusionlineJobOptions.WIRE_FORMAT)).codec(Decision.class);
+        Set<String> out = new HashSet<>();
+        readAll(
+                job,
+                job.get(FusionlineJobOptions.DECISIONS_TOPIC),
+                r -> {
+                    Decision d = decode(decisions, r.value());
+                    if (!d.getEventTime().isBefore(from)) {
+                        out.add(d.getDecisionId());
+                    }
+                });
+        return out;
+    }
+
+    /** Every committed record of {@code topic} up to its end now. */
+    private static void readAll(
+            Configuration job, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 CommittedConsumers.create(
-                        job.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "bench-frames")) {
+                        job.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "bench-read-" + topic)) {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -343,15 +492,9 @@ public final class AlertLatencyBenchmark {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (System.nanoTime() < deadline
                     && partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    VideoFrame f = decode(frames, r.value());
-                    out.put(
-                            f.getSourceId() + "/w" + f.getEventTime().toEpochMilli(),
-                            r.timestamp());
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return out;
     }
 
     private static <T> T decode(RecordCodec<T> codec, byte[] value) {

@@ -48,11 +48,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   <li>(b) the {@link FusionDecisionOperator} at parallelism 1 on a MiniCluster, fed aligned
  *       windows (Avro records, as the alignment stage emits them) by a generator: input assembly,
  *       the same model call, decision records with α and evidence.
+ *   <li>(c) {@link AttentionCoreBound}: only the token-level attention of such a bridge, at the
+ *       model's token counts and at a quarter of them: the upper bound for any bridge of that shape
+ *       on this core.
  * </ul>
  *
- * Both report decisions/s; with one ORT thread and one subtask that is per core. The ratio (b)/(r)
- * is what the operator costs on top of the model. The first fifth of the operator's decisions warms
- * up and is not timed.
+ * <p>Then, unless skipped, {@link AlertLatencyBenchmark} runs the whole job for the alert latency.
+ *
+ * <p>(r) and (b) report decisions/s; with one ORT thread and one subtask that is per core. The
+ * ratio (b)/(r) is what the operator costs on top of the model. The first fifth of the operator's
+ * decisions warms up and is not timed.
  */
 public final class FusionBenchmark {
 

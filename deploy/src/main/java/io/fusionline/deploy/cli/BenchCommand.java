@@ -215,7 +215,7 @@ final class BenchCommand {
 
         @Option(
                 names = "--capacity-parts",
-                defaultValue = "600",
+                defaultValue = "1000",
                 description =
                         "Parts published at once to measure the job's capacity (default:"
                                 + " ${DEFAULT-VALUE}).")
