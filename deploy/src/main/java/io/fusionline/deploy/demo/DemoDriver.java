@@ -411,7 +411,7 @@ public final class DemoDriver implements AutoCloseable {
 
     private static String describe(VisionFeatures f) {
         return String.format(
-                "features     %-11s #%-4d %d-d, %d patch tokens, %.1f ms/frame  %s",
+                "features       %-11s #%-4d %d-d, %d patch tokens, %.1f ms/frame  %s",
                 f.getSourceId(),
                 f.getSequence(),
                 f.getPatchDim(),
@@ -455,15 +455,15 @@ public final class DemoDriver implements AutoCloseable {
 
     static String describe(Transcript t) {
         return t.getKind() == TranscriptKind.GAP
-                ? String.format("transcript   %-11s gap   %s", t.getSourceId(), t.getText())
+                ? String.format("transcript     %-11s gap   %s", t.getSourceId(), t.getText())
                 : String.format(
-                        "transcript   %-11s #%-4d \"%s\"  confidence %.2f",
+                        "transcript     %-11s #%-4d \"%s\"  confidence %.2f",
                         t.getSourceId(), t.getUtterance(), t.getText(), t.getConfidence());
     }
 
     static String describe(DeadLetter d) {
         return String.format(
-                "dead letter  %s-%d@%d  %s: %s",
+                "dead letter    %s-%d@%d  %s: %s",
                 d.getOriginalTopic(), d.getPartition(), d.getOffset(), d.getStage(), d.getReason());
     }
 }
