@@ -122,18 +122,6 @@ public final class AlignmentFunction
      *     windows close anyway
      * @param visionTopic topic named in dead letters of late frames' features
      * @param textTopic topic named in dead letters of late texts
-     */
-    public AlignmentFunction(
-            Duration span,
-            Duration idleClose,
-            Duration stateIdleTimeout,
-            WireFormat wireFormat,
-            String visionTopic,
-            String textTopic) {
-        this(span, idleClose, stateIdleTimeout, wireFormat, visionTopic, textTopic, false);
-    }
-
-    /**
      * @param provisional whether each input also emits its window as it stands (see the class
      *     comment)
      */
