@@ -10,6 +10,7 @@ import io.fusionline.multimodal.fusion.DecisionMetrics;
 import io.fusionline.multimodal.fusion.FusionModelDescriptor;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import io.fusionline.operators.fusion.FusionDecisionOperator;
 import io.fusionline.operators.fusion.FusionOptions;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.ops.DeadLetter;
@@ -23,9 +24,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -66,7 +70,8 @@ public final class WorldEvaluation {
             double seconds,
             Map<String, Integer> present,
             long earlyExits,
-            Map<String, Integer> deadLetters) {
+            Map<String, Integer> deadLetters,
+            AlertCounts alerts) {
 
         /** Whether every item was decided and the fused figure is within tolerance of the card. */
         public boolean matchesCard() {
@@ -86,6 +91,16 @@ public final class WorldEvaluation {
             out.printf("  windows with each modality: %s%n", present);
             out.printf("  decided without fusion (early exit): %d%n", earlyExits);
             out.printf("  dead letters by stage: %s%n", deadLetters);
+            out.printf(
+                    "  alerts: %d decisions stop or block; %d of them alerted provisionally first;"
+                            + " %d provisional alerts cleared by their window (%.1f %% of"
+                            + " provisional alert ids)%n",
+                    alerts.alerting(),
+                    alerts.confirmed(),
+                    alerts.cleared(),
+                    alerts.provisional() == 0
+                            ? 0.0
+                            : 100.0 * alerts.cleared() / alerts.provisional());
             double gain = rows.get(0).measured() - bestSingle(rows);
             out.printf("  %-22s %+9.4f%n", "fused - best single", gain);
             out.printf(
@@ -99,6 +114,32 @@ public final class WorldEvaluation {
                 best = Math.max(best, r.measured());
             }
             return best;
+        }
+    }
+
+    /**
+     * What the alerts topic said about the run's decisions.
+     *
+     * @param alerting decisions that stop the line or block
+     * @param provisional decision ids with a provisional alert
+     * @param confirmed of those, ids whose decision stops or blocks
+     * @param cleared of those, ids whose decision does not (false alarms)
+     */
+    public record AlertCounts(int alerting, int provisional, int confirmed, int cleared) {
+
+        static AlertCounts of(Collection<Decision> decisions, Set<String> provisionalIds) {
+            int alerting = 0;
+            int confirmed = 0;
+            int cleared = 0;
+            for (Decision d : decisions) {
+                boolean alert = FusionDecisionOperator.isAlert(d);
+                alerting += alert ? 1 : 0;
+                if (provisionalIds.contains(d.getDecisionId())) {
+                    confirmed += alert ? 1 : 0;
+                    cleared += alert ? 0 : 1;
+                }
+            }
+            return new AlertCounts(alerting, provisionalIds.size(), confirmed, cleared);
         }
     }
 
@@ -129,6 +170,8 @@ public final class WorldEvaluation {
         Map<String, Integer> deadLetters = new TreeMap<>();
         Map<String, Decision> decided = new HashMap<>();
         Map<String, GroundTruth> truth = new HashMap<>();
+        String alertsTopic = conf.get(FusionlineJobOptions.ALERTS_TOPIC);
+        Set<String> provisionalIds = new HashSet<>();
         long started = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(conf)) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -136,6 +179,7 @@ public final class WorldEvaluation {
                     List.of(
                             decisionsTopic,
                             deadLettersTopic,
+                            alertsTopic,
                             conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC))) {
                 for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                     partitions.add(new TopicPartition(topic, p.partition()));
@@ -174,6 +218,11 @@ public final class WorldEvaluation {
                     if (r.topic().equals(decisionsTopic)) {
                         Decision d = decisions.decode(r.value());
                         decided.put(d.getSourceId() + "@" + d.getEventTime(), d);
+                    } else if (r.topic().equals(alertsTopic)) {
+                        Decision alert = decisions.decode(r.value());
+                        if (alert.getProvisional()) {
+                            provisionalIds.add(alert.getDecisionId());
+                        }
                     } else if (r.topic().equals(deadLettersTopic)) {
                         DeadLetter dead = deadLetterCodec.decode(r.value());
                         if (deadLetters.merge(dead.getStage(), 1, Integer::sum) <= 3) {
@@ -192,7 +241,14 @@ public final class WorldEvaluation {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return score(fusion.profile(), model, truth, decided, seconds, deadLetters);
+        return score(
+                fusion.profile(),
+                model,
+                truth,
+                decided,
+                seconds,
+                deadLetters,
+                AlertCounts.of(decided.values(), provisionalIds));
     }
 
     /** Scores {@code decided} against {@code truth} (both by source@eventTime). */
@@ -202,7 +258,8 @@ public final class WorldEvaluation {
             Map<String, GroundTruth> truth,
             Map<String, Decision> decided,
             double seconds,
-            Map<String, Integer> deadLetters)
+            Map<String, Integer> deadLetters,
+            AlertCounts alerts)
             throws IOException {
         JsonNode card = card(model);
         boolean fraud = model.positiveLabel() != null;
@@ -267,7 +324,8 @@ public final class WorldEvaluation {
                                                 == io.fusionline.schema.decision.DecisionRoute
                                                         .EARLY_EXIT)
                         .count(),
-                deadLetters);
+                deadLetters,
+                alerts);
     }
 
     private static double[] probabilities(Decision d, String source, FusionModelDescriptor model) {
