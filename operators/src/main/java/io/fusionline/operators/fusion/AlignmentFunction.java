@@ -256,12 +256,10 @@ public final class AlignmentFunction
     /** Emits the waiting windows that end at or before {@code until}; returns how many. */
     private int close(long until, OnTimerContext ctx, Collector<AlignedWindow> out)
             throws Exception {
-        List<AlignmentInput> waiting = new ArrayList<>();
-        buffer.get().forEach(waiting::add);
+        List<AlignmentInput> waiting = waiting();
         if (waiting.isEmpty()) {
             return 0;
         }
-        waiting.sort(ORDER);
         List<Long> fixed = fixedStarts();
         int from = 0;
         int emitted = 0;
@@ -298,9 +296,7 @@ public final class AlignmentFunction
     private void emitProvisional(
             AlignmentInput in, long time, Context ctx, Collector<AlignedWindow> out)
             throws Exception {
-        List<AlignmentInput> waiting = new ArrayList<>();
-        buffer.get().forEach(waiting::add);
-        waiting.sort(ORDER);
+        List<AlignmentInput> waiting = waiting();
         List<Long> fixed = fixedStarts();
         long next = sequence.value() == null ? 0 : sequence.value();
         for (Slice w : slices(waiting, fixed, span.toMillis())) {
@@ -320,6 +316,14 @@ public final class AlignmentFunction
                 return;
             }
         }
+    }
+
+    /** The current key's waiting inputs in {@link #ORDER}. */
+    private List<AlignmentInput> waiting() throws Exception {
+        List<AlignmentInput> waiting = new ArrayList<>();
+        buffer.get().forEach(waiting::add);
+        waiting.sort(ORDER);
+        return waiting;
     }
 
     private List<Long> fixedStarts() throws Exception {
