@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 
 /**
  * A real standalone Flink session cluster on this machine: one JobManager and N TaskManagers, each
@@ -89,6 +91,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
         this.options = options;
         this.confDir = Files.createDirectories(options.workDir().resolve("conf"));
         this.logDir = Files.createDirectories(options.workDir().resolve("log"));
+        // Working folders of processes of an earlier cluster in this folder are obsolete: they
+        // hold that cluster's job jars (one copy per TaskManager) and would only grow.
+        deleteRecursively(processDir());
+        Files.createDirectories(processDir());
         Files.createDirectories(options.checkpoints());
         Files.createDirectories(options.savepoints());
         this.launcherJar = writeLauncherJar(options.workDir().resolve("fusionline-launcher.jar"));
@@ -237,6 +243,23 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
+        deleteRecursively(processDir());
+    }
+
+    /** The processes' working folders ({@code process.working-dir}). */
+    private Path processDir() {
+        return options.workDir().resolve("process");
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: what is left is deleted when the next cluster starts in this folder
+        }
     }
 
     /** The build's Flink jars: {@code deploy/target/flink-lib}, or {@value #FLINK_LIB_PROPERTY}. */
@@ -289,6 +312,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
         conf.put("web.cancel.enable", "true");
         conf.put("state.backend.type", options.stateBackend());
         conf.put("state.backend.incremental", String.valueOf(rocks));
+        // Blob caches, local state and temp files of every process live in the work folder
+        // (deleted on close) instead of under /tmp, where killed TaskManagers would leave them.
+        conf.put("process.working-dir", processDir().toString());
         conf.put("execution.checkpointing.dir", options.checkpoints().toUri().toString());
         conf.put("execution.checkpointing.savepoint-dir", options.savepoints().toUri().toString());
         conf.put(
