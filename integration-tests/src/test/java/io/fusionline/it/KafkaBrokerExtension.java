@@ -6,9 +6,17 @@ import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
-/** One real KRaft broker (a child JVM) per test class. */
-final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+/**
+ * One real KRaft broker (a child JVM) per test class. A failing test carries the broker's last
+ * warnings and errors (printed and attached as a suppressed exception), so a broker-side cause is
+ * visible in the CI output.
+ */
+final class KafkaBrokerExtension
+        implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler {
+
+    private static final int LOG_LINES = 40;
 
     private EmbeddedKafkaBroker broker;
 
@@ -22,6 +30,21 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
         if (broker != null) {
             broker.close();
         }
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable failure)
+            throws Throwable {
+        if (broker != null) {
+            String tail = broker.logTail(LOG_LINES);
+            String report =
+                    context.getDisplayName()
+                            + " failed; the broker's log ends:"
+                            + (tail.isEmpty() ? " (nothing logged)" : tail);
+            System.err.println(report);
+            failure.addSuppressed(new IllegalStateException(report));
+        }
+        throw failure;
     }
 
     String bootstrapServers() {

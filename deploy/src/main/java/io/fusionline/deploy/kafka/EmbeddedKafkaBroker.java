@@ -94,6 +94,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dataDir;
     }
 
+    /** The last {@code lines} lines of {@code broker.log} (warnings and errors), for diagnosis. */
+    public String logTail(int lines) {
+        return tail(dataDir.resolve("broker.log"), lines);
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -242,9 +247,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static String tail(Path log) {
+        return tail(log, 15);
+    }
+
+    private static String tail(Path log, int count) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            List<String> last = lines.subList(Math.max(0, lines.size() - 15), lines.size());
+            List<String> last = lines.subList(Math.max(0, lines.size() - count), lines.size());
             return last.isEmpty() ? "" : "\n" + String.join("\n", last);
         } catch (IOException e) {
             return "";
