@@ -238,7 +238,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 "rootLogger.level = warn",
                 "rootLogger.appenderRef.out.ref = out",
                 "logger.server.name = kafka.server.KafkaRaftServer",
-                "logger.server.level = info");
+                "logger.server.level = info",
+                // topic creation and broker fencing (a stalled broker shows here)
+                "logger.replication.name = org.apache.kafka.controller.ReplicationControlManager",
+                "logger.replication.level = info",
+                "logger.replication.filter.replay.type = RegexFilter",
+                "logger.replication.filter.replay.regex = .*Replayed .*",
+                "logger.replication.filter.replay.onMatch = DENY",
+                "logger.replication.filter.replay.onMismatch = NEUTRAL");
     }
 
     private static Path write(Path file, String... lines) throws IOException {
