@@ -62,15 +62,23 @@ import org.apache.flink.util.OutputTag;
  * <p><b>Bad input.</b> A frame whose patch tokens do not fit the model (another encoder) goes to
  * the dead letters (stage {@value #STAGE}) and the window is decided without it.
  *
+ * <p><b>One model call per look.</b> A closed window whose inputs equal those of its last
+ * provisional look reuses that look's model output (same inputs, same decision); only windows that
+ * changed after their last look, or whose look was lost in a restore, call the model again.
+ *
  * <p>Metrics: {@code decisions}, {@code earlyExits}, {@code provisionalDecisions}, {@code
- * provisionalAlerts} (counters), {@code decisionsPerSecond} (meter), {@code batchSize} and {@code
- * inferenceMillis} (histograms).
+ * provisionalAlerts}, {@code reusedDecisions} (closed windows decided from their last look)
+ * (counters), {@code decisionsPerSecond} (meter), {@code batchSize} and {@code inferenceMillis}
+ * (histograms).
  */
 public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWindow, Decision> {
     private static final long serialVersionUID = 1L;
 
     /** Stage name in dead letters. */
     public static final String STAGE = "fusion";
+
+    /** Open windows whose last provisional look is kept (a source has one or two open). */
+    private static final int LOOKED = 4096;
 
     /** Provisional decisions that stop the line or block, for {@link AlertFunction}. */
     public static final OutputTag<Decision> PROVISIONAL_ALERTS =
@@ -89,7 +97,11 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     private transient Counter earlyExits;
     private transient Counter provisionalDecisions;
     private transient Counter provisionalAlerts;
+    private transient Counter reusedDecisions;
     private transient EventTimeLag lag;
+
+    /** Last provisional look per open window id, oldest first, at most {@value #LOOKED}. */
+    private transient Map<String, Looked> looked;
 
     public FusionDecisionOperator(
             FusionOptions options, WireFormat wireFormat, String visionTopic) {
@@ -114,6 +126,14 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         earlyExits = getMetricGroup().counter("earlyExits");
         provisionalDecisions = getMetricGroup().counter("provisionalDecisions");
         provisionalAlerts = getMetricGroup().counter("provisionalAlerts");
+        reusedDecisions = getMetricGroup().counter("reusedDecisions");
+        looked =
+                new LinkedHashMap<>() {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Looked> eldest) {
+                        return size() > LOOKED;
+                    }
+                };
         getMetricGroup().meter("decisionsPerSecond", new MeterView(decisions));
         lag = EventTimeLag.register(getMetricGroup());
     }
@@ -195,29 +215,45 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
 
     @Override
     protected void runBatch(List<StreamRecord<AlignedWindow>> batch) {
+        Looked[] reused = new Looked[batch.size()];
         List<FusionInput> inputs = new ArrayList<>();
-        for (Object p : prepared) {
-            if (p instanceof FusionInput in) {
-                inputs.add(in);
+        for (int i = 0; i < batch.size(); i++) {
+            AlignedWindow window = batch.get(i).getValue();
+            Looked last = window.getProvisional() ? null : looked.remove(id(window));
+            if (prepared.get(i) instanceof FusionInput in) {
+                if (last != null && last.sameInputs(window)) {
+                    reused[i] = last;
+                    reusedDecisions.inc();
+                } else {
+                    inputs.add(in);
+                }
             }
         }
         long started = System.currentTimeMillis();
-        List<FusionOutput> outputs = model.decide(inputs);
+        List<FusionOutput> outputs = inputs.isEmpty() ? List.of() : model.decide(inputs);
         List<List<FusionOutput>> alone = options.modalityScores() ? alone(inputs) : null;
         int next = 0;
         for (int i = 0; i < batch.size(); i++) {
             StreamRecord<AlignedWindow> record = batch.get(i);
-            Decision decision =
-                    prepared.get(i) instanceof EarlyExit.Early early
-                            ? early(record.getValue(), early, started)
-                            : fused(
-                                    record.getValue(),
-                                    (FusionInput) prepared.get(i),
+            AlignedWindow window = record.getValue();
+            Decision decision;
+            if (prepared.get(i) instanceof EarlyExit.Early early) {
+                decision = early(window, early, started);
+            } else {
+                Looked look = reused[i];
+                if (look == null) {
+                    look =
+                            new Looked(
+                                    window,
                                     outputs.get(next),
-                                    alone == null ? null : alone.get(next),
-                                    started);
-            if (!(prepared.get(i) instanceof EarlyExit.Early)) {
-                next++;
+                                    alone == null ? null : alone.get(next));
+                    next++;
+                    if (window.getProvisional()) {
+                        looked.put(id(window), look);
+                    }
+                }
+                decision =
+                        fused(window, (FusionInput) prepared.get(i), look.out, look.alone, started);
             }
             if (decision.getProvisional()) {
                 provisionalDecisions.inc();
@@ -234,6 +270,41 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             output.collect(record.replace(decision));
         }
         prepared.clear();
+    }
+
+    /** Closed windows decided from their last provisional look so far (for tests). */
+    long reusedDecisions() {
+        return reusedDecisions.getCount();
+    }
+
+    /**
+     * The model's answer for the last provisional look at an open window. When the closed window
+     * brings exactly the same inputs (the usual case: every input arrived before the close), its
+     * decision reuses the answer instead of calling the model again. A second call would give the
+     * same answer up to the last float bits (ONNX Runtime's sums depend on the batch a window is
+     * in), so reusing also keeps a provisional alert and its decision from disagreeing by rounding
+     * at a threshold. Not state: after a restore the model is simply called.
+     */
+    private static final class Looked {
+        final List<VisionFeatures> vision;
+        final List<TextFeatures> texts;
+        final FusionOutput out;
+        final List<FusionOutput> alone;
+
+        Looked(AlignedWindow window, FusionOutput out, List<FusionOutput> alone) {
+            this.vision = window.getVision();
+            this.texts = window.getTexts();
+            this.out = out;
+            this.alone = alone;
+        }
+
+        boolean sameInputs(AlignedWindow window) {
+            return vision.equals(window.getVision()) && texts.equals(window.getTexts());
+        }
+    }
+
+    private static String id(AlignedWindow window) {
+        return window.getSourceId() + "/w" + window.getStart().toEpochMilli();
     }
 
     /**
@@ -340,7 +411,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         stages.put("model", (double) (now - started));
         stages.put("decision", (double) (now - window.getEnd().toEpochMilli()));
         return Decision.newBuilder()
-                .setDecisionId(window.getSourceId() + "/w" + window.getStart().toEpochMilli())
+                .setDecisionId(id(window))
                 .setSourceId(window.getSourceId())
                 .setSequence(window.getSequence())
                 .setEventTime(window.getStart())

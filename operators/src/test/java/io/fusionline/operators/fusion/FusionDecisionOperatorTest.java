@@ -259,6 +259,60 @@ class FusionDecisionOperatorTest {
     }
 
     @Test
+    void shouldDecideAClosedWindowFromItsLastProvisionalLookWhenNothingChanged() throws Exception {
+        boolean[] all = {true, true, true};
+        boolean[] frameOnly = {true, false, false};
+        Decision fresh;
+        Decision frameAlone;
+        try (var h = harness(inspection(EarlyExit.NONE, true))) {
+            // the same batch as the looks below: ONNX Runtime's float sums depend on the batch
+            h.processElement(new StreamRecord<>(window("line-5", 2_000, all)));
+            h.processElement(new StreamRecord<>(window("line-5", 20_000, frameOnly)));
+            h.prepareSnapshotPreBarrier(1L);
+            fresh = h.extractOutputValues().get(0);
+            frameAlone = h.extractOutputValues().get(1);
+        }
+        try (var h = harness(inspection(EarlyExit.NONE, true))) {
+            FusionDecisionOperator op = (FusionDecisionOperator) h.getOperator();
+            AlignedWindow look = window("line-5", 2_000, all);
+            look.setProvisional(true);
+            AlignedWindow early = window("line-5", 20_000, frameOnly);
+            early.setProvisional(true);
+            h.processElement(new StreamRecord<>(look));
+            h.processElement(new StreamRecord<>(early));
+            h.prepareSnapshotPreBarrier(1L);
+            // closed: the first as it was looked at, the second with more inputs since its look
+            h.processElement(new StreamRecord<>(window("line-5", 2_000, all)));
+            h.processElement(new StreamRecord<>(window("line-5", 20_000, all)));
+            h.prepareSnapshotPreBarrier(2L);
+
+            assertThat(op.reusedDecisions()).isEqualTo(1);
+            List<Decision> out = h.extractOutputValues();
+            assertThat(out)
+                    .extracting(Decision::getDecisionId)
+                    .containsExactly("line-5/w2000", "line-5/w20000");
+            Decision reused = out.get(0);
+            assertThat(reused.getProvisional()).isFalse();
+            assertThat(reused.getLabel()).isEqualTo(fresh.getLabel());
+            assertThat(reused.getScore()).isEqualTo(fresh.getScore());
+            assertThat(reused.getClassProbabilities()).isEqualTo(fresh.getClassProbabilities());
+            assertThat(reused.getAlpha()).isEqualTo(fresh.getAlpha());
+            assertThat(reused.getAloneProbabilities()).isEqualTo(fresh.getAloneProbabilities());
+            assertThat(reused.getVisionEvidence()).isEqualTo(fresh.getVisionEvidence());
+            assertThat(reused.getWordEvidence()).isEqualTo(fresh.getWordEvidence());
+            // the changed window was decided anew: on all three modalities, not its frame look
+            Decision changed = out.get(1);
+            assertThat(changed.getModalities()).containsExactly("vision", "log", "speech");
+            fresh.getClassProbabilities()
+                    .forEach(
+                            (label, p) ->
+                                    assertThat(changed.getClassProbabilities().get(label))
+                                            .isCloseTo(p, within(1e-5)));
+            assertThat(changed.getScore()).isNotCloseTo(frameAlone.getScore(), within(1e-3));
+        }
+    }
+
+    @Test
     void shouldExitEarlyWhenTheVisionEncoderIsSureAndKeepOrder() throws Exception {
         try (var h = harness(inspection(EarlyExit.visionConfidence(0.99)))) {
             AlignedWindow sure = window("line-3", 1_000, new boolean[] {true, true, false});
