@@ -50,7 +50,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -271,15 +270,42 @@ public final class AlertLatencyBenchmark {
 
     /** The sum of the fusion stage's {@code decisions} counters over its subtasks. */
     private static double decisionsCounted(HttpClient http, String prometheus) throws Exception {
-        String body = scrape(http, prometheus);
+        return fusionCounted(scrape(http, prometheus), "decisions");
+    }
+
+    /** The sum of the fusion stage's counter {@code name} over its subtasks in a scrape. */
+    private static double fusionCounted(String scrape, String name) {
         double sum = 0;
-        for (String line : body.split("\n")) {
-            if (line.startsWith("flink_taskmanager_job_task_operator_decisions{")
-                    && line.contains("operator_name=\"fusion")) {
+        String prefix = "flink_taskmanager_job_task_operator_" + name + "{";
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(prefix) && line.contains("operator_name=\"fusion")) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
         return sum;
+    }
+
+    /**
+     * What the fusion stage did since the job started (capacity and half-load runs): decisions,
+     * provisional looks, decisions that reused their last look, early exits, and so how many
+     * windows it decided per decision.
+     */
+    private static void printFusionWork(HttpClient http, String prometheus, PrintStream out)
+            throws Exception {
+        String scrape = scrape(http, prometheus);
+        double decisions = fusionCounted(scrape, "decisions");
+        double looks = fusionCounted(scrape, "provisionalDecisions");
+        double reused = fusionCounted(scrape, "reusedDecisions");
+        double early = fusionCounted(scrape, "earlyExits");
+        out.printf(
+                "  fusion since the job started: %.0f decisions, %.0f provisional looks, %.0f"
+                        + " decisions reused their last look, %.0f early exits; windows decided"
+                        + " (looks + decisions - reused) per decision %.2f%n",
+                decisions,
+                looks,
+                reused,
+                early,
+                decisions == 0 ? Double.NaN : (decisions + looks - reused) / decisions);
     }
 
     private static Result halfLoad(
@@ -373,6 +399,7 @@ public final class AlertLatencyBenchmark {
                         + " letters%n",
                 decided.get(), items, waited, deadLetters.get());
         out.printf("  busiest tasks half way (busy ms/s, per subtask): %s%n", busyHalfWay[0]);
+        printFusionWork(http, prometheus, out);
 
         Map<String, Long> produced = frameTimestamps(job, start);
         Set<String> decidedIds = decisionIds(job, start);
@@ -485,8 +512,8 @@ public final class AlertLatencyBenchmark {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 CommittedConsumers.create(
                         job.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "bench-read-" + topic)) {
-            List<TopicPartition> partitions = partitions(consumer, topic);
-            consumer.assign(partitions);
+            List<TopicPartition> partitions =
+                    CommittedConsumers.assignAll(consumer, List.of(topic));
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -511,22 +538,7 @@ public final class AlertLatencyBenchmark {
         KafkaConsumer<byte[], byte[]> consumer =
                 CommittedConsumers.create(
                         job.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "bench-" + name);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            partitions.addAll(partitions(consumer, topic));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        CommittedConsumers.assignAtEnd(consumer, topics);
         return consumer;
-    }
-
-    private static List<TopicPartition> partitions(
-            KafkaConsumer<byte[], byte[]> consumer, String topic) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-            partitions.add(new TopicPartition(topic, p.partition()));
-        }
-        return partitions;
     }
 }

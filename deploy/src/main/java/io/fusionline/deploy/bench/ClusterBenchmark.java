@@ -35,7 +35,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Throughput of the job on the local standalone cluster at several parallelisms, on a vision-bound
@@ -273,12 +272,7 @@ public final class ClusterBenchmark {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 CommittedConsumers.create(bootstrap, "fusionline-bench-cluster")) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            consumer.seekToBeginning(CommittedConsumers.assignAll(consumer, List.of(topic)));
             while (seen < count) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(

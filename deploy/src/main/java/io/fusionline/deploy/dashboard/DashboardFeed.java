@@ -97,12 +97,10 @@ public final class DashboardFeed implements AutoCloseable {
      * beginning.
      */
     public DashboardFeed start() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(decisionsTopic, alertsTopic, transcriptsTopic, framesTopic)) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
+        List<TopicPartition> partitions =
+                CommittedConsumers.assignAll(
+                        consumer,
+                        List.of(decisionsTopic, alertsTopic, transcriptsTopic, framesTopic));
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         for (TopicPartition p : partitions) {

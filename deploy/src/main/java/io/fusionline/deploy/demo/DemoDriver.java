@@ -40,8 +40,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -150,15 +148,7 @@ public final class DemoDriver implements AutoCloseable {
         if (FusionlineJobOptions.vision(conf) != null) {
             topics.add(featuresTopic);
         }
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, p.partition()));
-            }
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // pin "now" before the first event is sent
+        CommittedConsumers.assignAtEnd(consumer, topics); // "now", before the first event is sent
         producerThread.start();
         if (speakerThread != null) {
             speakerThread.start();

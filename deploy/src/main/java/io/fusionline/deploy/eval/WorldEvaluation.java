@@ -34,8 +34,6 @@ import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Runs a fresh sample of a world through a running job and scores its committed decisions against
@@ -174,20 +172,14 @@ public final class WorldEvaluation {
         Set<String> provisionalIds = new HashSet<>();
         long started = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(conf)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic :
+            // "now", before the first item is sent
+            CommittedConsumers.assignAtEnd(
+                    consumer,
                     List.of(
                             decisionsTopic,
                             deadLettersTopic,
                             alertsTopic,
-                            conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC))) {
-                for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                    partitions.add(new TopicPartition(topic, p.partition()));
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // "now", before the first item is sent
+                            conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC)));
             Instant start = Instant.now();
             try (WorldSimulator simulator = new WorldSimulator(conf)) {
                 if (fusion.profile().equals(FusionOptions.FRAUD)) {
