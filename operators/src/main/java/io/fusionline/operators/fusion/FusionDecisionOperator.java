@@ -286,20 +286,30 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
      * at a threshold. Not state: after a restore the model is simply called.
      */
     private static final class Looked {
-        final List<VisionFeatures> vision;
-        final List<TextFeatures> texts;
+        // A window only gains inputs while open, so counts plus a content hash tell a changed
+        // one apart; the inputs themselves (token vectors, ~100 KB a window) are not kept.
+        final int frames;
+        final int texts;
+        final int hash;
         final FusionOutput out;
         final List<FusionOutput> alone;
 
         Looked(AlignedWindow window, FusionOutput out, List<FusionOutput> alone) {
-            this.vision = window.getVision();
-            this.texts = window.getTexts();
+            this.frames = window.getVision().size();
+            this.texts = window.getTexts().size();
+            this.hash = hash(window);
             this.out = out;
             this.alone = alone;
         }
 
         boolean sameInputs(AlignedWindow window) {
-            return vision.equals(window.getVision()) && texts.equals(window.getTexts());
+            return frames == window.getVision().size()
+                    && texts == window.getTexts().size()
+                    && hash == hash(window);
+        }
+
+        private static int hash(AlignedWindow window) {
+            return 31 * window.getVision().hashCode() + window.getTexts().hashCode();
         }
     }
 
