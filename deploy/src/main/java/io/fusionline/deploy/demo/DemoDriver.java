@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
@@ -40,6 +41,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -79,6 +81,11 @@ public final class DemoDriver implements AutoCloseable {
     private final Thread speakerThread;
     private final Thread scannerThread;
     private volatile boolean stopping;
+
+    /** The thread in {@link #run}, if any; {@link #close} waits for it to leave the consumer. */
+    private volatile Thread reader;
+
+    private final CountDownLatch readerDone = new CountDownLatch(1);
 
     public DemoDriver(Configuration conf, long seed, double rate, int badEvery) {
         this.conf = conf;
@@ -127,6 +134,19 @@ public final class DemoDriver implements AutoCloseable {
      * printed (forever when 0) or {@link #stop} is called.
      */
     public void run(int count, PrintStream out, long startedNanos) {
+        reader = Thread.currentThread();
+        try {
+            print(count, out, startedNanos);
+        } catch (WakeupException e) {
+            if (!stopping) {
+                throw e;
+            }
+        } finally {
+            readerDone.countDown();
+        }
+    }
+
+    private void print(int count, PrintStream out, long startedNanos) {
         WireFormat format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
         RecordCodec<Decision> decisions = format.codec(Decision.class);
         RecordCodec<DeadLetter> deadLetters = format.codec(DeadLetter.class);
@@ -208,6 +228,7 @@ public final class DemoDriver implements AutoCloseable {
     /** Stops producing and printing; safe to call from a shutdown hook. */
     public void stop() {
         stopping = true;
+        consumer.wakeup(); // ends a poll in progress; the one consumer call safe from any thread
         producerThread.interrupt();
         if (speakerThread != null) {
             speakerThread.interrupt();
@@ -230,6 +251,15 @@ public final class DemoDriver implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        Thread printing = reader;
+        if (printing != null && printing != Thread.currentThread()) {
+            // run() on another thread must let go of the consumer before it is closed
+            try {
+                readerDone.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         producer.close(Duration.ofSeconds(5));
         consumer.close(Duration.ofSeconds(5));
