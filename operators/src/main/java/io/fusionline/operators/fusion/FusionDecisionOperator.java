@@ -286,8 +286,9 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
      * at a threshold. Not state: after a restore the model is simply called.
      */
     private static final class Looked {
-        // A window only gains inputs while open, so counts plus a content hash tell a changed
-        // one apart; the inputs themselves (token vectors, ~100 KB a window) are not kept.
+        // A window only gains inputs while open, so counts plus a hash of the inputs' identities
+        // tell a changed one apart; neither the inputs (token vectors, ~100 KB a window) are kept
+        // nor their bytes hashed.
         final int frames;
         final int texts;
         final int hash;
@@ -309,7 +310,18 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         }
 
         private static int hash(AlignedWindow window) {
-            return 31 * window.getVision().hashCode() + window.getTexts().hashCode();
+            int h = 1;
+            for (VisionFeatures f : window.getVision()) {
+                h = 31 * h + Long.hashCode(f.getSequence());
+                h = 31 * h + f.getEventTime().hashCode();
+            }
+            for (TextFeatures t : window.getTexts()) {
+                TextEvent e = t.getEvent();
+                h = 31 * h + e.getKind().ordinal();
+                h = 31 * h + e.getEventTime().hashCode();
+                h = 31 * h + e.getText().hashCode();
+            }
+            return h;
         }
     }
 
