@@ -149,11 +149,7 @@ public final class WorldSimulator implements AutoCloseable {
         for (ProducerRecord<byte[], byte[]> r : records) {
             send(r.topic(), r.key(), r.value());
         }
-        producer.flush();
-        Exception e = failure.get();
-        if (e != null) {
-            throw new IllegalStateException("publishing the world failed: " + e.getMessage(), e);
-        }
+        awaitAcks();
     }
 
     /**
@@ -208,6 +204,11 @@ public final class WorldSimulator implements AutoCloseable {
                 }
             }
         }
+        awaitAcks();
+    }
+
+    /** Waits for every record sent so far to be acknowledged; throws the first send failure. */
+    private void awaitAcks() {
         producer.flush();
         Exception e = failure.get();
         if (e != null) {
