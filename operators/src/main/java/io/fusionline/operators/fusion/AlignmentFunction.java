@@ -368,7 +368,11 @@ public final class AlignmentFunction
     }
 
     private static AlignedWindow window(
-            String source, Slice w, long sequence, List<AlignmentInput> inputs, boolean early) {
+            String source,
+            Slice w,
+            long sequence,
+            List<AlignmentInput> inputs,
+            boolean provisional) {
         List<VisionFeatures> vision = new ArrayList<>();
         List<TextFeatures> texts = new ArrayList<>();
         long firstSeen = Long.MAX_VALUE;
@@ -389,7 +393,7 @@ public final class AlignmentFunction
                 .setTexts(texts)
                 .setFirstSeenMillis(firstSeen)
                 .setClosedMillis(System.currentTimeMillis())
-                .setProvisional(early)
+                .setProvisional(provisional)
                 .build();
     }
 
