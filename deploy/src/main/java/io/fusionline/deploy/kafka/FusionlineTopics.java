@@ -3,6 +3,7 @@ package io.fusionline.deploy.kafka;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaConnectors;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 
 /** Creates the topics a fusionline job reads and writes, when they do not exist yet. */
 public final class FusionlineTopics {
@@ -54,41 +58,35 @@ public final class FusionlineTopics {
     }
 
     /**
-     * Waits (at most 30 s) until every partition of {@code topics} has a leader, so that a producer
-     * that starts right after creating them does not wait on a partition the broker has not taken
-     * up yet.
+     * Waits (at most 30 s) until the broker serves every partition of {@code topics} as leader:
+     * until a {@code ListOffsets} for each is answered, which only the partition's leader replica
+     * does. A leader in the metadata is not enough: a KRaft broker publishes a new topic to its
+     * metadata cache before its replica manager takes the partition up. A producer that starts in
+     * between has its first request refused ({@code NOT_LEADER_OR_FOLLOWER}) while a later one in
+     * flight is appended; the idempotent producer's retry of the first is then refused as out of
+     * order until {@code delivery.timeout.ms} expires it (KAFKA-15591; the 4.2.0 broker this
+     * project runs has it). The admin client retries the lookup until the partition is served.
      */
-    private static void awaitLeaders(Admin admin, List<String> topics)
+    private static void awaitServed(Admin admin, List<NewTopic> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (NewTopic topic : topics) {
+            for (int p = 0; p < topic.numPartitions(); p++) {
+                partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+            }
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            boolean ready = true;
             try {
-                for (var description :
-                        admin.describeTopics(topics)
-                                .allTopicNames()
-                                .get(30, TimeUnit.SECONDS)
-                                .values()) {
-                    for (var partition : description.partitions()) {
-                        ready &= partition.leader() != null && !partition.leader().isEmpty();
-                    }
-                }
+                admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+                return;
             } catch (ExecutionException e) {
-                if (!(e.getCause()
-                        instanceof
-                        org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                // created, not yet in the broker's metadata cache: the lookup is not retried
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
                     throw e;
                 }
-                ready = false; // created, not yet in the broker's metadata
             }
-            if (ready) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException(
-                        "partitions of " + topics + " have no leader after 30 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // polling the broker's metadata, bounded above
+            TimeUnit.MILLISECONDS.sleep(100); // polling the broker, bounded by the deadline
         }
     }
 
@@ -116,7 +114,7 @@ public final class FusionlineTopics {
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+                awaitServed(admin, missing);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
