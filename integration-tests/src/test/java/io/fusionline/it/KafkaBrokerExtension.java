@@ -2,7 +2,12 @@ package io.fusionline.it;
 
 import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
 import io.fusionline.deploy.kafka.FusionlineTopics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -10,13 +15,14 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * One real KRaft broker (a child JVM) per test class. A failing test carries the broker's last
- * warnings and errors (printed and attached as a suppressed exception), so a broker-side cause is
- * visible in the CI output.
+ * warnings and errors and the Kafka clients' last warnings (printed and attached as a suppressed
+ * exception), so a cause on either side of the wire is visible in the CI output.
  */
 final class KafkaBrokerExtension
         implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler {
 
     private static final int LOG_LINES = 40;
+    private static final Path CLIENT_LOG = Path.of("target", "kafka-clients.log");
 
     private EmbeddedKafkaBroker broker;
 
@@ -37,14 +43,29 @@ final class KafkaBrokerExtension
             throws Throwable {
         if (broker != null) {
             String tail = broker.logTail(LOG_LINES);
+            String clients = clientWarnings();
             String report =
                     context.getDisplayName()
                             + " failed; the broker's log ends:"
-                            + (tail.isEmpty() ? " (nothing logged)" : tail);
+                            + (tail.isEmpty() ? " (nothing logged)" : tail)
+                            + "\nthe Kafka clients' last warnings:"
+                            + (clients.isEmpty() ? " (none)" : clients);
             System.err.println(report);
             failure.addSuppressed(new IllegalStateException(report));
         }
         throw failure;
+    }
+
+    /** The last lines of this test JVM's Kafka client warnings (see {@code log4j2-test.xml}). */
+    private static String clientWarnings() {
+        try {
+            List<String> lines = Files.readAllLines(CLIENT_LOG, StandardCharsets.UTF_8);
+            return lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()).stream()
+                    .map(line -> "\n" + line)
+                    .collect(Collectors.joining());
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     String bootstrapServers() {
