@@ -94,7 +94,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         // Working folders of processes of an earlier cluster in this folder are obsolete: they
         // hold that cluster's job jars (one copy per TaskManager) and would only grow.
         deleteRecursively(processDir());
-        Files.createDirectories(processDir());
+        Files.createDirectories(tmpDir());
         Files.createDirectories(options.checkpoints());
         Files.createDirectories(options.savepoints());
         this.launcherJar = writeLauncherJar(options.workDir().resolve("fusionline-launcher.jar"));
@@ -251,6 +251,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return options.workDir().resolve("process");
     }
 
+    /**
+     * The processes' temp folder ({@code io.tmp.dirs} and {@code java.io.tmpdir}): Flink's RPC jar
+     * and I/O folders, and the native libraries ONNX Runtime unpacks, which a killed process never
+     * deletes.
+     */
+    private Path tmpDir() {
+        return processDir().resolve("tmp");
+    }
+
     private static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
@@ -315,6 +324,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         // Blob caches, local state and temp files of every process live in the work folder
         // (deleted on close) instead of under /tmp, where killed TaskManagers would leave them.
         conf.put("process.working-dir", processDir().toString());
+        conf.put("io.tmp.dirs", tmpDir().toString());
         conf.put("execution.checkpointing.dir", options.checkpoints().toUri().toString());
         conf.put("execution.checkpointing.savepoint-dir", options.savepoints().toUri().toString());
         conf.put(
@@ -386,6 +396,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         command.add(javaBinary());
         command.addAll(jvmParams);
         command.addAll(JAVA_OPENS);
+        command.add("-Djava.io.tmpdir=" + tmpDir());
         command.add("-Dlog.file=" + logDir.resolve(name + ".log"));
         command.add("-Dlog4j.configuration=file:" + confDir.resolve("log4j.properties"));
         command.add("-Dlog4j.configurationFile=file:" + confDir.resolve("log4j.properties"));
