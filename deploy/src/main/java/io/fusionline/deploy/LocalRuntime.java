@@ -95,7 +95,7 @@ public final class LocalRuntime implements AutoCloseable {
                     job,
                     checkpoints);
         } catch (Exception | Error e) {
-            deleteQuietly(checkpoints);
+            LocalFiles.deleteQuietly(checkpoints); // they cannot outlive this run's MiniCluster
             if (broker != null) {
                 try {
                     broker.close();
@@ -183,21 +183,9 @@ public final class LocalRuntime implements AutoCloseable {
                 failure = e;
             }
         }
-        deleteQuietly(checkpoints);
+        LocalFiles.deleteQuietly(checkpoints); // they cannot outlive this run's MiniCluster
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    /** Removes this run's checkpoints (they cannot outlive its MiniCluster anyway). */
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException | java.io.UncheckedIOException ignored) {
-            // a leftover folder in the temp directory is harmless
         }
     }
 }

@@ -1,13 +1,10 @@
 package io.fusionline.it;
 
+import io.fusionline.deploy.LocalFiles;
 import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
 import io.fusionline.deploy.kafka.FusionlineTopics;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -43,7 +40,7 @@ final class KafkaBrokerExtension
             throws Throwable {
         if (broker != null) {
             String tail = broker.logTail(LOG_LINES);
-            String clients = clientWarnings();
+            String clients = LocalFiles.tail(CLIENT_LOG, LOG_LINES); // see log4j2-test.xml
             String report =
                     context.getDisplayName()
                             + " failed; the broker's log ends:"
@@ -54,18 +51,6 @@ final class KafkaBrokerExtension
             failure.addSuppressed(new IllegalStateException(report));
         }
         throw failure;
-    }
-
-    /** The last lines of this test JVM's Kafka client warnings (see {@code log4j2-test.xml}). */
-    private static String clientWarnings() {
-        try {
-            List<String> lines = Files.readAllLines(CLIENT_LOG, StandardCharsets.UTF_8);
-            return lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()).stream()
-                    .map(line -> "\n" + line)
-                    .collect(Collectors.joining());
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     String bootstrapServers() {

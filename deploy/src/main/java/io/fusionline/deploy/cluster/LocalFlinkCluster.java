@@ -1,5 +1,6 @@
 package io.fusionline.deploy.cluster;
 
+import io.fusionline.deploy.LocalFiles;
 import io.fusionline.deploy.LocalPorts;
 import io.fusionline.deploy.ParentWatchdogMain;
 import java.io.IOException;
@@ -11,14 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 
 /**
  * A real standalone Flink session cluster on this machine: one JobManager and N TaskManagers, each
@@ -93,7 +92,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         this.logDir = Files.createDirectories(options.workDir().resolve("log"));
         // Working folders of processes of an earlier cluster in this folder are obsolete: they
         // hold that cluster's job jars (one copy per TaskManager) and would only grow.
-        deleteRecursively(processDir());
+        LocalFiles.deleteQuietly(processDir());
         Files.createDirectories(tmpDir());
         Files.createDirectories(options.checkpoints());
         Files.createDirectories(options.savepoints());
@@ -243,7 +242,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
-        deleteRecursively(processDir());
+        LocalFiles.deleteQuietly(processDir());
     }
 
     /** The processes' working folders ({@code process.working-dir}). */
@@ -258,17 +257,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
      */
     private Path tmpDir() {
         return processDir().resolve("tmp");
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // best effort: what is left is deleted when the next cluster starts in this folder
-        }
     }
 
     /** The build's Flink jars: {@code deploy/target/flink-lib}, or {@value #FLINK_LIB_PROPERTY}. */

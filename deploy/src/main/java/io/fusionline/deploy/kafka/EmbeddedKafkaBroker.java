@@ -1,5 +1,6 @@
 package io.fusionline.deploy.kafka;
 
+import io.fusionline.deploy.LocalFiles;
 import io.fusionline.deploy.LocalPorts;
 import io.fusionline.deploy.ParentWatchdogMain;
 import java.io.IOException;
@@ -9,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -78,7 +77,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 process.destroyForcibly();
             }
             String log = tail(dataDir.resolve("broker.log"));
-            deleteRecursively(dataDir);
+            LocalFiles.deleteQuietly(dataDir);
             throw new IllegalStateException(
                     "embedded Kafka broker did not start: " + e.getMessage() + log, e);
         }
@@ -96,7 +95,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** The last {@code lines} lines of {@code broker.log} (warnings and errors), for diagnosis. */
     public String logTail(int lines) {
-        return tail(dataDir.resolve("broker.log"), lines);
+        return LocalFiles.tail(dataDir.resolve("broker.log"), lines);
     }
 
     @Override
@@ -114,7 +113,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteRecursively(dataDir);
+        LocalFiles.deleteQuietly(dataDir);
     }
 
     private void awaitReady() {
@@ -254,27 +253,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static String tail(Path log) {
-        return tail(log, 15);
-    }
-
-    private static String tail(Path log, int count) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            List<String> last = lines.subList(Math.max(0, lines.size() - count), lines.size());
-            return last.isEmpty() ? "" : "\n" + String.join("\n", last);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a temp folder left behind is harmless
-        }
+        return LocalFiles.tail(log, 15);
     }
 }
