@@ -16,7 +16,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * Encoded image → 8-bit grayscale pixels for Tesseract: checked decode ({@link ImageDecoder}),
  * optional region of interest (a label, an ID card's text zone), grayscale, and up-scaling of small
- * images so text is at least about 20 pixels tall, where Tesseract's LSTM reads best.
+ * images so text is at least about 20 pixels tall, where Tesseract's LSTM reads best. The up-scaled
+ * size is checked against the {@link ImageLimits} pixel bound before it is allocated, so a thin
+ * image cannot be amplified.
  */
 public final class OcrPreprocessor {
 
@@ -46,6 +48,21 @@ public final class OcrPreprocessor {
             int factor =
                     gray.rows() < MIN_HEIGHT ? (MIN_HEIGHT + gray.rows() - 1) / gray.rows() : 1;
             if (factor > 1) {
+                long pixels = (long) gray.cols() * factor * gray.rows() * factor;
+                if (pixels > limits.maxPixels()) {
+                    throw new ImageFormatException(
+                            "OCR would scale "
+                                    + gray.cols()
+                                    + "x"
+                                    + gray.rows()
+                                    + " up "
+                                    + factor
+                                    + " times to "
+                                    + pixels
+                                    + " pixels (limit "
+                                    + limits.maxPixels()
+                                    + ")");
+                }
                 try (Mat big = new Mat();
                         Size size = new Size(gray.cols() * factor, gray.rows() * factor)) {
                     resize(gray, big, size, 0, 0, INTER_CUBIC);

@@ -131,13 +131,14 @@ public final class FramePreprocessor {
                 }
             case CENTER_CROP:
                 {
+                    // Crop the source region that fills the output, then resize it: resizing the
+                    // whole image first would amplify a thin image (40000x1 → 8960000x224).
                     double scale = Math.max((double) w / iw, (double) h / ih);
-                    int nw = Math.max(w, (int) Math.ceil(iw * scale));
-                    int nh = Math.max(h, (int) Math.ceil(ih * scale));
-                    try (Mat outer = resized(image, nw, nh);
-                            Rect centre = new Rect((nw - w) / 2, (nh - h) / 2, w, h);
-                            Mat view = outer.apply(centre)) {
-                        return view.clone();
+                    int cw = Math.max(1, Math.min(iw, (int) Math.round(w / scale)));
+                    int ch = Math.max(1, Math.min(ih, (int) Math.round(h / scale)));
+                    try (Rect centre = new Rect((iw - cw) / 2, (ih - ch) / 2, cw, ch);
+                            Mat view = image.apply(centre)) {
+                        return resized(view, w, h);
                     }
                 }
             default:

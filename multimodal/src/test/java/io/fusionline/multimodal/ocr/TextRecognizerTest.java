@@ -1,11 +1,15 @@
 package io.fusionline.multimodal.ocr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fusionline.multimodal.EditDistance;
 import io.fusionline.multimodal.vision.Crop;
 import io.fusionline.multimodal.vision.EncodedImage;
+import io.fusionline.multimodal.vision.ImageCodec;
+import io.fusionline.multimodal.vision.ImageFormatException;
 import io.fusionline.multimodal.vision.ImageLimits;
+import io.fusionline.multimodal.vision.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +59,19 @@ class TextRecognizerTest {
                     .as("CER of \"%s\"", read.text())
                     .isLessThanOrEqualTo(MAX_CHARACTER_ERROR_RATE);
         }
+    }
+
+    @Test
+    void shouldRefuseToScaleAThinImageUpPastThePixelLimit() throws Exception {
+        byte[] thin = TestImages.rawBgr(40_000, 1, (x, y) -> new int[] {255, 255, 255});
+        assertThatThrownBy(
+                        () ->
+                                PRE.prepare(
+                                        new EncodedImage(thin, ImageCodec.RAW_BGR, 40_000, 1),
+                                        null))
+                .isInstanceOf(ImageFormatException.class)
+                .hasMessage(
+                        "OCR would scale 40000x1 up 64 times to 163840000 pixels (limit 40000000)");
     }
 
     @Test

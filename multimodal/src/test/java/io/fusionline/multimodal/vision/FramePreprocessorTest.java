@@ -100,6 +100,20 @@ class FramePreprocessorTest {
     }
 
     @Test
+    void shouldCenterCropAThinImageWithoutScalingItWholeFirst() throws Exception {
+        // 20000x1: scaling it whole to cover 224x224 would take 4 480 000 x 224 pixels (3 GB).
+        byte[] thin = TestImages.rawBgr(20_000, 1, (x, y) -> new int[] {x % 256, 7, 9});
+        FramePreprocessor centre =
+                new FramePreprocessor(
+                        spec(224, 224, TensorLayout.NCHW, ResizeMode.CENTER_CROP),
+                        ImageLimits.DEFAULT);
+        float[] t = centre.toTensor(new EncodedImage(thin, ImageCodec.RAW_BGR, 20_000, 1), null);
+        assertThat(t).hasSize(3 * 224 * 224);
+        // the source's middle column (x = 9999, blue 15) fills the output (blue: channel 2)
+        assertThat(t[2 * 224 * 224 + 112 * 224 + 112]).isCloseTo(9_999 % 256, within(1f));
+    }
+
+    @Test
     void shouldDecodeLargeJpegsReducedOnlyWhenNoDetailIsLost() throws Exception {
         FramePreprocessor pre =
                 new FramePreprocessor(
