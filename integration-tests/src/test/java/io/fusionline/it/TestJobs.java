@@ -46,6 +46,8 @@ final class TestJobs {
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, test);
         conf.set(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX, test);
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        // The tests replay worlds at fixed past times, so that their records are the same each run.
+        conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_LAG, Duration.ofDays(3650));
         // The built-in encoder and fusion profile are the job's default; tests about vision and
         // fusion name theirs.
         conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);

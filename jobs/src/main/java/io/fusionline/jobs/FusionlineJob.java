@@ -9,6 +9,7 @@ import io.fusionline.operators.audio.AudioChunkValidator;
 import io.fusionline.operators.audio.SpeechRecognitionFunction;
 import io.fusionline.operators.audio.SpeechRecognitionOptions;
 import io.fusionline.operators.decode.DecodeFunction;
+import io.fusionline.operators.decode.InputLimits;
 import io.fusionline.operators.fusion.AlertFunction;
 import io.fusionline.operators.fusion.AlignmentFunction;
 import io.fusionline.operators.fusion.FusionDecisionOperator;
@@ -94,6 +95,7 @@ public final class FusionlineJob {
     private final Set<String> ocrSources;
     private final TextRecognizer.Layout ocrLayout;
     private final ImageLimits imageLimits;
+    private final InputLimits inputLimits;
     private final String framesTopic;
     private final FusionOptions fusion;
     private final Sink<Decision> alerts;
@@ -113,6 +115,7 @@ public final class FusionlineJob {
         this.ocrSources = b.ocrSources;
         this.ocrLayout = b.ocrLayout;
         this.imageLimits = b.imageLimits;
+        this.inputLimits = b.inputLimits;
         this.framesTopic = b.framesTopic;
         this.audio = b.audio;
         this.transcripts = b.transcripts;
@@ -186,7 +189,10 @@ public final class FusionlineJob {
                         .name("text-events source")
                         .process(
                                 new DecodeFunction<>(
-                                        TextEvent.class, wireFormat, new TextEventValidator()),
+                                        TextEvent.class,
+                                        wireFormat,
+                                        new TextEventValidator(inputLimits),
+                                        inputLimits),
                                 new AvroTypeInfo<>(TextEvent.class))
                         .uid("decode-text-events")
                         .name("decode text events");
@@ -209,7 +215,8 @@ public final class FusionlineJob {
                                     new DecodeFunction<>(
                                             AudioChunk.class,
                                             wireFormat,
-                                            new AudioChunkValidator(speech.maxChunkBytes())),
+                                            new AudioChunkValidator(speech.maxChunkBytes()),
+                                            inputLimits),
                                     new AvroTypeInfo<>(AudioChunk.class))
                             .uid("decode-audio")
                             .name("decode audio");
@@ -257,7 +264,8 @@ public final class FusionlineJob {
                                     new DecodeFunction<>(
                                             VideoFrame.class,
                                             wireFormat,
-                                            new VideoFrameValidator(imageLimits)),
+                                            new VideoFrameValidator(imageLimits),
+                                            inputLimits),
                                     new AvroTypeInfo<>(VideoFrame.class))
                             .uid("decode-frames")
                             .name("decode frames");
@@ -436,6 +444,7 @@ public final class FusionlineJob {
         private Set<String> ocrSources = Set.of();
         private TextRecognizer.Layout ocrLayout = TextRecognizer.Layout.PAGE;
         private ImageLimits imageLimits = ImageLimits.DEFAULT;
+        private InputLimits inputLimits = InputLimits.DEFAULT;
         private String framesTopic;
         private FusionOptions fusion;
         private Sink<Decision> alerts;
@@ -469,6 +478,7 @@ public final class FusionlineJob {
             ocrSources = Set.copyOf(FusionlineJobOptions.ocrSources(conf));
             ocrLayout = FusionlineJobOptions.ocrLayout(conf);
             imageLimits = FusionlineJobOptions.imageLimits(conf);
+            inputLimits = FusionlineJobOptions.inputLimits(conf);
             visionFeaturesTopic = conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
             textEventsTopic = conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
             fusion = FusionlineJobOptions.fusion(conf);

@@ -330,6 +330,22 @@ public final class FusionlineJobOptions {
                     .withDescription(
                             "A partition without input this long stops holding back watermarks.");
 
+    public static final ConfigOption<Duration> INPUT_MAX_EVENT_LAG =
+            ConfigOptions.key("fusionline.input.max-event-lag")
+                    .durationType()
+                    .defaultValue(io.fusionline.operators.decode.InputLimits.DEFAULT.maxLag())
+                    .withDescription(
+                            "Inputs whose event time is further behind the wall clock are dead "
+                                    + "letters (a replay of older data needs a larger value).");
+
+    public static final ConfigOption<Duration> INPUT_MAX_EVENT_SKEW =
+            ConfigOptions.key("fusionline.input.max-event-skew")
+                    .durationType()
+                    .defaultValue(io.fusionline.operators.decode.InputLimits.DEFAULT.maxSkew())
+                    .withDescription(
+                            "Inputs whose event time is further ahead of the wall clock are dead "
+                                    + "letters: a source with a fast clock cannot run ahead.");
+
     public static final ConfigOption<Duration> STATE_IDLE_TIMEOUT =
             ConfigOptions.key("fusionline.state.idle-timeout")
                     .durationType()
@@ -357,6 +373,12 @@ public final class FusionlineJobOptions {
     }
 
     /** The vision encoder reference in effect: the configured one, else the profile's. */
+    /** The bounds every input record keeps, with this configuration's event-time bounds. */
+    public static io.fusionline.operators.decode.InputLimits inputLimits(Configuration conf) {
+        return io.fusionline.operators.decode.InputLimits.DEFAULT.withEventTimeBounds(
+                conf.get(INPUT_MAX_EVENT_LAG), conf.get(INPUT_MAX_EVENT_SKEW));
+    }
+
     public static String visionModel(Configuration conf) {
         return conf.getOptional(VISION_MODEL)
                 .orElseGet(

@@ -210,13 +210,15 @@ public final class ClusterBenchmark {
                         .codec(VideoFrame.class);
         try (KafkaProducer<byte[], byte[]> producer =
                 InputProducers.create(bootstrap, "fusionline-bench-cluster")) {
+            // event times end now: inside the job's accepted event-time bounds
+            long first = System.currentTimeMillis() - count * 40L;
             for (int i = 0; i < count; i++) {
                 String camera = "cam-" + (i % CAMERAS);
                 VideoFrame frame =
                         VideoFrame.newBuilder()
                                 .setSourceId(camera)
                                 .setSequence(i / CAMERAS)
-                                .setEventTime(Instant.ofEpochMilli(1_795_000_000_000L + i * 40L))
+                                .setEventTime(Instant.ofEpochMilli(first + i * 40L))
                                 .setWidth(WIDTH)
                                 .setHeight(HEIGHT)
                                 .setFormat(FrameFormat.JPEG)

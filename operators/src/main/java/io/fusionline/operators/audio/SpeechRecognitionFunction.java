@@ -10,6 +10,7 @@ import io.fusionline.multimodal.audio.Utterance;
 import io.fusionline.multimodal.audio.VoskModelLocator;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.EventTimeLag;
+import io.fusionline.operators.Failures;
 import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.media.AudioEncoding;
 import io.fusionline.schema.serde.RecordCodec;
@@ -45,12 +46,17 @@ import org.apache.flink.util.Collector;
  * <p><b>Order.</b> Chunks are fed in sequence order. Out-of-order chunks wait in state; when more
  * than {@code reorderChunks} wait, the missing ones are declared lost: a {@code GAP} transcript
  * covers their time and recognition continues. A chunk whose sequence was already passed (duplicate
- * or too late) is a dead letter.
+ * or too late) is a dead letter, unless its audio starts at or after the end of the audio already
+ * fed: then the producer restarted its count, and the source's stream is finished and a new one
+ * begins ({@code streamRestarts}).
  *
  * <p><b>Resources.</b> One Vosk model per task-manager JVM, shared by all subtasks ({@link
  * SharedSpeechModel}, acquired in {@code open()}, released in {@code close()}); one recognizer and
  * resampler per active source, finished and closed after {@code idleTimeout} of processing time
- * without audio, when the source's state is also cleared.
+ * without audio, when the source's state is also cleared. At most {@code maxLiveStreams} sources
+ * have a recognizer per subtask; audio of another source is a dead letter until one finishes
+ * ({@code cappedChunks}). A recognizer that throws (Vosk's native errors included) is closed and
+ * its chunk dead-lettered; the source's next chunk starts a new one.
  *
  * <p><b>No speech lost on failover.</b> The chunks fed since the last final result are kept in
  * keyed state. After a restore the recognizer of a source does not exist yet; it is created on the
@@ -59,7 +65,7 @@ import org.apache.flink.util.Collector;
  * uncommitted transaction, so replaying them again keeps exactly-once output.
  *
  * <p>Metrics: {@code chunks}, {@code finals}, {@code partials}, {@code gaps}, {@code
- * replayedChunks}, {@code deadLettered}.
+ * replayedChunks}, {@code streamRestarts}, {@code cappedChunks}, {@code deadLettered}.
  */
 public final class SpeechRecognitionFunction
         extends KeyedProcessFunction<String, AudioChunk, Transcript> {
@@ -87,6 +93,8 @@ public final class SpeechRecognitionFunction
     private transient Counter partials;
     private transient Counter gaps;
     private transient Counter replayed;
+    private transient Counter streamRestarts;
+    private transient Counter cappedChunks;
     private transient EventTimeLag lag;
     // Written by the task thread, read by the metric reporter's thread (realTimeFactor).
     private transient volatile long recognizeNanos;
@@ -136,6 +144,8 @@ public final class SpeechRecognitionFunction
         partials = metrics.counter("partials");
         gaps = metrics.counter("gaps");
         replayed = metrics.counter("replayedChunks");
+        streamRestarts = metrics.counter("streamRestarts");
+        cappedChunks = metrics.counter("cappedChunks");
         deadLettered = metrics.counter("deadLettered");
         lag = EventTimeLag.register(metrics);
         // Seconds of recognizer work per second of audio fed (replays included); below 1 keeps up.
@@ -178,9 +188,28 @@ public final class SpeechRecognitionFunction
     public void processElement(AudioChunk chunk, Context ctx, Collector<Transcript> out)
             throws Exception {
         chunks.inc();
+        if (!streams.containsKey(ctx.getCurrentKey())
+                && streams.size() >= options.maxLiveStreams()) {
+            cappedChunks.inc();
+            reject(
+                    chunk,
+                    "too many live speech streams: "
+                            + streams.size()
+                            + " sources on this subtask (limit "
+                            + options.maxLiveStreams()
+                            + ")",
+                    ctx);
+            return;
+        }
         long sequence = chunk.getSequence();
         Long expected = nextSequence.value();
         if (expected == null) {
+            expected = sequence;
+        }
+        if (sequence < expected && restarted(chunk)) {
+            // The producer restarted its count: the old stream ends here, a new one begins.
+            streamRestarts.inc();
+            finishStream(ctx, out);
             expected = sequence;
         }
         if (sequence < expected || waiting.contains(sequence)) {
@@ -217,6 +246,25 @@ public final class SpeechRecognitionFunction
         if (due == null || due != timestamp) {
             return;
         }
+        finishStream(ctx, out);
+        idleTimer.clear();
+    }
+
+    /**
+     * A chunk behind the expected sequence whose audio starts at or after the end of the audio
+     * already fed: not a duplicate (that would repeat fed time) but a producer that counts from 0
+     * again after a restart.
+     */
+    private boolean restarted(AudioChunk chunk) throws Exception {
+        Long end = lastEnd.value();
+        return end != null && chunk.getEventTime().toEpochMilli() >= end;
+    }
+
+    /**
+     * Ends the current key's stream: waiting chunks fed past their gaps, the utterance in flight
+     * finished, the recognizer closed and the source's state cleared (the idle timer's too).
+     */
+    private void finishStream(Context ctx, Collector<Transcript> out) throws Exception {
         Long expected = nextSequence.value();
         while (expected != null && !waiting.isEmpty()) {
             expected = skipGap(expected, ctx, out);
@@ -238,7 +286,6 @@ public final class SpeechRecognitionFunction
         unfinished.clear();
         utterances.clear();
         lastEnd.clear();
-        idleTimer.clear();
     }
 
     /** Feeds every waiting chunk from {@code expected} on; returns the next expected sequence. */
@@ -284,7 +331,16 @@ public final class SpeechRecognitionFunction
             return;
         }
         unfinished.add(chunk);
-        recognize(stream, chunk, mono, key, out);
+        try {
+            recognize(stream, chunk, mono, key, out);
+        } catch (RuntimeException | Error e) { // Vosk's native errors: the recognizer is spent
+            streams.remove(key).close();
+            List<AudioChunk> kept = new ArrayList<>();
+            unfinished.get().forEach(kept::add);
+            kept.remove(kept.size() - 1);
+            unfinished.update(kept);
+            reject(chunk, Failures.reason("speech recognizer failed", e), ctx);
+        }
     }
 
     /** The source's recognizer; a new one first replays the audio kept since the last final. */

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param idleTimeout processing time without audio after which a source's recognizer is finished,
  *     closed and its state cleared
  * @param partialInterval minimum time between partial transcripts of a source; null for none
+ * @param maxLiveStreams most sources with a live recognizer per subtask; a new source's audio
+ *     beyond that is a dead letter until one finishes
  */
 public record SpeechRecognitionOptions(
         String modelDir,
@@ -25,7 +27,8 @@ public record SpeechRecognitionOptions(
         int maxChunkBytes,
         Duration maxUtterance,
         Duration idleTimeout,
-        Duration partialInterval)
+        Duration partialInterval,
+        int maxLiveStreams)
         implements Serializable {
 
     /** Sample rates accepted (resampled to the model's 16 kHz). */
@@ -43,11 +46,15 @@ public record SpeechRecognitionOptions(
         if (partialInterval != null) {
             requirePositive("partialInterval", partialInterval);
         }
+        if (maxLiveStreams <= 0) {
+            throw new IllegalArgumentException(
+                    "maxLiveStreams must be positive: " + maxLiveStreams);
+        }
     }
 
     /**
      * Bundled model, 16 chunks of re-ordering, 1 MiB chunks, 30 s utterances, 30 s idle, no
-     * partials.
+     * partials, 64 live sources per subtask (far more than one core recognizes in real time).
      */
     public static SpeechRecognitionOptions defaults() {
         return new SpeechRecognitionOptions(
@@ -57,14 +64,22 @@ public record SpeechRecognitionOptions(
                 1 << 20,
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(30),
-                null);
+                null,
+                64);
     }
 
     /** An external model folder; its name becomes the model id. */
     public SpeechRecognitionOptions withModelDir(String dir) {
         String id = java.nio.file.Path.of(dir).getFileName().toString();
         return new SpeechRecognitionOptions(
-                dir, id, reorderChunks, maxChunkBytes, maxUtterance, idleTimeout, partialInterval);
+                dir,
+                id,
+                reorderChunks,
+                maxChunkBytes,
+                maxUtterance,
+                idleTimeout,
+                partialInterval,
+                maxLiveStreams);
     }
 
     public SpeechRecognitionOptions withIdleTimeout(Duration timeout) {
@@ -75,7 +90,8 @@ public record SpeechRecognitionOptions(
                 maxChunkBytes,
                 maxUtterance,
                 timeout,
-                partialInterval);
+                partialInterval,
+                maxLiveStreams);
     }
 
     public SpeechRecognitionOptions withReorderChunks(int chunks) {
@@ -86,7 +102,8 @@ public record SpeechRecognitionOptions(
                 maxChunkBytes,
                 maxUtterance,
                 idleTimeout,
-                partialInterval);
+                partialInterval,
+                maxLiveStreams);
     }
 
     public SpeechRecognitionOptions withPartialInterval(Duration interval) {
@@ -97,7 +114,20 @@ public record SpeechRecognitionOptions(
                 maxChunkBytes,
                 maxUtterance,
                 idleTimeout,
-                interval);
+                interval,
+                maxLiveStreams);
+    }
+
+    public SpeechRecognitionOptions withMaxLiveStreams(int streams) {
+        return new SpeechRecognitionOptions(
+                modelDir,
+                modelId,
+                reorderChunks,
+                maxChunkBytes,
+                maxUtterance,
+                idleTimeout,
+                partialInterval,
+                streams);
     }
 
     private static void requirePositive(String name, Duration d) {

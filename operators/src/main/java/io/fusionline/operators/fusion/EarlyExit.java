@@ -20,7 +20,7 @@ import java.util.Map;
  *       document), of at most {@code maxAmount} (feature {@code amount}), in {@code homeCountry}
  *       (attribute {@code country}), from a known device (attribute {@code device}), the only
  *       payment in ten minutes (feature {@code velocity10m}); the decision is {@code ok} with risk
- *       {@code risk}.
+ *       {@code risk}. A negative or non-finite amount or velocity never exits early.
  * </ul>
  */
 public sealed interface EarlyExit extends Serializable {
@@ -69,6 +69,9 @@ public sealed interface EarlyExit extends Serializable {
             float[] p = new float[logits.size()];
             float max = Float.NEGATIVE_INFINITY;
             for (Float v : logits) {
+                if (!Float.isFinite(v)) {
+                    return null; // fails closed: fusion decides
+                }
                 max = Math.max(max, v);
             }
             double sum = 0;
@@ -114,10 +117,11 @@ public sealed interface EarlyExit extends Serializable {
             double amount = f.getOrDefault("amount", Double.NaN);
             double velocity = f.getOrDefault("velocity10m", Double.NaN);
             boolean known = "known".equals(a.get("device"));
-            if (!(amount <= maxAmount)
+            // Fails closed: a negative, NaN or infinite amount or velocity goes to fusion.
+            if (!(amount >= 0 && amount <= maxAmount)
                     || !homeCountry.equals(a.get("country"))
                     || !known
-                    || !(velocity <= 1)) {
+                    || !(velocity >= 0 && velocity <= 1)) {
                 return null;
             }
             int ok = labels.indexOf("ok");

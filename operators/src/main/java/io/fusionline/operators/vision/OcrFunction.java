@@ -6,6 +6,7 @@ import io.fusionline.multimodal.ocr.TextRecognizer;
 import io.fusionline.multimodal.vision.ImageFormatException;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.Failures;
 import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
@@ -96,15 +97,10 @@ public final class OcrFunction extends ProcessFunction<VideoFrame, TextEvent> {
                             preprocessor.prepare(
                                     VideoFrames.image(frame), VideoFrames.crop(frame)));
         } catch (ImageFormatException e) {
-            deadLettered.inc();
-            ctx.output(
-                    DeadLetters.TAG,
-                    DeadLetters.of(
-                            framesTopic,
-                            frame.getSourceId().getBytes(StandardCharsets.UTF_8),
-                            codec.encode(frame),
-                            STAGE,
-                            VideoFrames.name(frame) + ": " + e.getMessage()));
+            reject(frame, VideoFrames.name(frame) + ": " + e.getMessage(), ctx);
+            return;
+        } catch (Throwable e) { // OpenCV's and Tesseract's native errors included
+            reject(frame, Failures.reason(VideoFrames.name(frame) + ": OCR failed", e), ctx);
             return;
         }
         reads.inc();
@@ -122,6 +118,18 @@ public final class OcrFunction extends ProcessFunction<VideoFrame, TextEvent> {
                                 Map.of("frame", Long.toString(frame.getSequence()), "model", MODEL))
                         .setFeatures(Map.of("ocrConfidence", (double) text.confidence()))
                         .build());
+    }
+
+    private void reject(VideoFrame frame, String reason, Context ctx) {
+        deadLettered.inc();
+        ctx.output(
+                DeadLetters.TAG,
+                DeadLetters.of(
+                        framesTopic,
+                        frame.getSourceId().getBytes(StandardCharsets.UTF_8),
+                        codec.encode(frame),
+                        STAGE,
+                        reason));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.fusionline.multimodal.vision.VisionEncoder;
 import io.fusionline.multimodal.vision.VisionModelDescriptor;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.EventTimeLag;
+import io.fusionline.operators.Failures;
 import io.fusionline.operators.batch.MicroBatchOperator;
 import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.serde.RecordCodec;
@@ -106,29 +107,40 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
                     VideoFrames.image(frame), VideoFrames.crop(frame), pixels, slot * tensorSize);
             return true;
         } catch (ImageFormatException e) {
-            deadLettered.inc();
-            byte[] key =
-                    frame.getSourceId() == null
-                            ? null
-                            : frame.getSourceId().getBytes(StandardCharsets.UTF_8);
-            output.collect(
-                    DeadLetters.TAG,
-                    new StreamRecord<>(
-                            DeadLetters.of(
-                                    framesTopic,
-                                    key,
-                                    codec.encode(frame),
-                                    STAGE,
-                                    VideoFrames.name(frame) + ": " + e.getMessage())));
+            reject(frame, VideoFrames.name(frame) + ": " + e.getMessage());
+            return false;
+        } catch (Throwable e) { // OpenCV's native errors included: this frame's, not the job's
+            reject(frame, Failures.reason(VideoFrames.name(frame) + ": pre-processing failed", e));
             return false;
         }
+    }
+
+    private void reject(VideoFrame frame, String reason) {
+        deadLettered.inc();
+        byte[] key =
+                frame.getSourceId() == null
+                        ? null
+                        : frame.getSourceId().getBytes(StandardCharsets.UTF_8);
+        output.collect(
+                DeadLetters.TAG,
+                new StreamRecord<>(
+                        DeadLetters.of(framesTopic, key, codec.encode(frame), STAGE, reason)));
     }
 
     @Override
     protected void runBatch(List<StreamRecord<VideoFrame>> batch) {
         int n = batch.size();
         long start = System.nanoTime();
-        List<VisionEmbedding> embeddings = encoder.encode(pixels, n);
+        List<VisionEmbedding> embeddings;
+        try {
+            embeddings = encoder.encode(pixels, n);
+        } catch (Throwable e) { // ONNX Runtime's errors become the batch's dead letters
+            String reason = Failures.reason("vision encoder failed on a batch of " + n, e);
+            for (StreamRecord<VideoFrame> in : batch) {
+                reject(in.getValue(), VideoFrames.name(in.getValue()) + ": " + reason);
+            }
+            return;
+        }
         float millis = (System.nanoTime() - start) / 1e6f;
         if (gridWidth == 0 && n > 0) {
             gridWidth = gridWidth(embeddings.get(0).patches());

@@ -151,6 +151,49 @@ class SpeechRecognitionFunctionTest {
     }
 
     @Test
+    void shouldStartANewStreamWhenAProducerCountsFromZeroAgain() throws Exception {
+        List<AudioChunk> first = chunks("line-2", withSilence(stopTheLine));
+        long after = T0 + first.size() * CHUNK_MS;
+        List<AudioChunk> second =
+                new ArrayList<>(
+                        AudioChunks.split(
+                                "line-2", withSilence(deepScratch), 16_000, CHUNK_MS, after));
+        try (var harness = harness(SpeechRecognitionOptions.defaults())) {
+            for (AudioChunk c : first) {
+                harness.processElement(new StreamRecord<>(c, 0L));
+            }
+            for (AudioChunk c : second) { // sequence 0, 1, ... again, later audio
+                harness.processElement(new StreamRecord<>(c, 0L));
+            }
+            harness.processElement(new StreamRecord<>(second.get(1), 0L)); // a real duplicate
+
+            assertThat(harness.getSideOutput(DeadLetters.TAG))
+                    .extracting(r -> r.getValue().getReason())
+                    .containsExactly(
+                            "duplicate or late audio chunk line-2#1 (next expected #"
+                                    + second.size()
+                                    + ")");
+            assertThat(harness.extractOutputValues())
+                    .filteredOn(t -> t.getKind() == TranscriptKind.FINAL)
+                    .extracting(Transcript::getText)
+                    .contains("stop the line now");
+        }
+    }
+
+    @Test
+    void shouldCapLiveRecognizersPerSubtaskWithAReason() throws Exception {
+        try (var harness = harness(SpeechRecognitionOptions.defaults().withMaxLiveStreams(1))) {
+            harness.processElement(new StreamRecord<>(chunks("mic-a", stopTheLine).get(0), 0L));
+            harness.processElement(new StreamRecord<>(chunks("mic-b", stopTheLine).get(0), 0L));
+
+            assertThat(harness.getSideOutput(DeadLetters.TAG))
+                    .extracting(r -> r.getValue().getReason())
+                    .containsExactly(
+                            "too many live speech streams: 1 sources on this subtask (limit 1)");
+        }
+    }
+
+    @Test
     void shouldReplayTheUtteranceInFlightAfterRestore() throws Exception {
         List<AudioChunk> chunks = chunks("line-3", deepScratch);
         int half = 6; // 1.5 s: mid-utterance, before Vosk can finish it

@@ -6,6 +6,7 @@ import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.operators.text.TextEventValidator;
 import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
@@ -22,13 +23,15 @@ import org.junit.jupiter.api.Test;
 
 class DecodeFunctionTest {
 
+    private static final Instant NOW = Instant.now();
+
     private final byte[] good =
             SingleObjectWireFormat.INSTANCE
                     .codec(TextEvent.class)
                     .encode(
                             TextEvent.newBuilder()
                                     .setSourceId("line-1")
-                                    .setEventTime(Instant.ofEpochMilli(1_000))
+                                    .setEventTime(NOW)
                                     .setKind(TextKind.MACHINE_LOG)
                                     .setText("ok")
                                     .setAttributes(Map.of())
@@ -42,7 +45,8 @@ class DecodeFunctionTest {
                         new DecodeFunction<>(
                                 TextEvent.class,
                                 SingleObjectWireFormat.INSTANCE,
-                                new TextEventValidator()));
+                                new TextEventValidator(),
+                                InputLimits.DEFAULT));
 
         harness.processElement(raw(0, good), 1);
         harness.processElement(raw(1, "garbage".getBytes(StandardCharsets.UTF_8)), 1);
@@ -74,7 +78,7 @@ class DecodeFunctionTest {
                         .encode(
                                 TextEvent.newBuilder()
                                         .setSourceId(" ")
-                                        .setEventTime(Instant.ofEpochMilli(1_000))
+                                        .setEventTime(NOW)
                                         .setKind(TextKind.OTHER)
                                         .setText("x")
                                         .build());
@@ -83,7 +87,8 @@ class DecodeFunctionTest {
                         new DecodeFunction<>(
                                 TextEvent.class,
                                 SingleObjectWireFormat.INSTANCE,
-                                new TextEventValidator()));
+                                new TextEventValidator(),
+                                InputLimits.DEFAULT));
 
         harness.processElement(raw(9, noSource), 1);
 
@@ -92,6 +97,74 @@ class DecodeFunctionTest {
         assertThat(dead.getStage()).isEqualTo("validate");
         assertThat(dead.getReason()).isEqualTo("text event without source id");
         harness.close();
+    }
+
+    @Test
+    void shouldDeadLetterEveryFieldOutsideTheInputLimitsWithAOneLineReason() throws Exception {
+        OneInputStreamOperatorTestHarness<RawRecord, TextEvent> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new DecodeFunction<>(
+                                TextEvent.class,
+                                SingleObjectWireFormat.INSTANCE,
+                                new TextEventValidator(),
+                                InputLimits.DEFAULT));
+        Map<String, String> tooMany = new java.util.HashMap<>();
+        for (int i = 0; i < 65; i++) {
+            tooMany.put("a" + i, "v");
+        }
+        List<TextEvent> bad =
+                List.of(
+                        event("line\u001b[2J-1", NOW, Map.of(), Map.of()),
+                        event("x".repeat(129), NOW, Map.of(), Map.of()),
+                        event("line-1", NOW.plusSeconds(301), Map.of(), Map.of()),
+                        event(
+                                "line-1",
+                                NOW.minus(java.time.Duration.ofDays(8)),
+                                Map.of(),
+                                Map.of()),
+                        event("line-1", NOW, tooMany, Map.of()),
+                        event("line-1", NOW, Map.of("k", "v".repeat(1025)), Map.of()),
+                        event("line-1", NOW, Map.of(), Map.of("amount", Double.NaN)),
+                        event("line-1", NOW, Map.of(), Map.of("amount", Double.NEGATIVE_INFINITY)));
+        for (int i = 0; i < bad.size(); i++) {
+            harness.processElement(raw(i, CODEC.encode(bad.get(i))), 1);
+        }
+        harness.processElement(raw(99, CODEC.encode(event("line-1", NOW, Map.of(), Map.of()))), 1);
+
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        List<String> reasons =
+                harness.getSideOutput(DeadLetters.TAG).stream()
+                        .map(r -> r.getValue().getReason())
+                        .toList();
+        assertThat(reasons)
+                .hasSize(bad.size())
+                .allSatisfy(r -> assertThat(r).doesNotContain("\u001b").doesNotContain("\n"));
+        assertThat(reasons.get(0))
+                .isEqualTo("source id has a control character: U+001B at 4 in 'line\\u001B[2J-1'");
+        assertThat(reasons.get(1)).startsWith("source id too long: 129 characters (limit 128)");
+        assertThat(reasons.get(2)).startsWith("event time ahead of the clock: ");
+        assertThat(reasons.get(3)).startsWith("event time too old: ");
+        assertThat(reasons.get(4)).isEqualTo("too many attributes: 65 (limit 64)");
+        assertThat(reasons.get(5))
+                .isEqualTo("attribute value too long: 'k' has 1025 characters (limit 1024)");
+        assertThat(reasons.get(6)).isEqualTo("feature not finite: 'amount' = NaN");
+        assertThat(reasons.get(7)).isEqualTo("feature not finite: 'amount' = -Infinity");
+        harness.close();
+    }
+
+    private static final RecordCodec<TextEvent> CODEC =
+            SingleObjectWireFormat.INSTANCE.codec(TextEvent.class);
+
+    private static TextEvent event(
+            String source, Instant time, Map<String, String> attributes, Map<String, Double> f) {
+        return TextEvent.newBuilder()
+                .setSourceId(source)
+                .setEventTime(time)
+                .setKind(TextKind.TRANSACTION)
+                .setText("payment")
+                .setAttributes(attributes)
+                .setFeatures(f)
+                .build();
     }
 
     private static RawRecord raw(long offset, byte[] value) {
