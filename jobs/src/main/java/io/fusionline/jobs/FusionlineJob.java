@@ -96,6 +96,7 @@ public final class FusionlineJob {
     private final TextRecognizer.Layout ocrLayout;
     private final ImageLimits imageLimits;
     private final InputLimits inputLimits;
+    private final int deadLetterMaxPayloadBytes;
     private final String framesTopic;
     private final FusionOptions fusion;
     private final Sink<Decision> alerts;
@@ -116,6 +117,7 @@ public final class FusionlineJob {
         this.ocrLayout = b.ocrLayout;
         this.imageLimits = b.imageLimits;
         this.inputLimits = b.inputLimits;
+        this.deadLetterMaxPayloadBytes = b.deadLetterMaxPayloadBytes;
         this.framesTopic = b.framesTopic;
         this.audio = b.audio;
         this.transcripts = b.transcripts;
@@ -326,7 +328,7 @@ public final class FusionlineJob {
         }
 
         deadLetterUnion
-                .map(new DeadLetterMetricsFunction())
+                .map(new DeadLetterMetricsFunction(deadLetterMaxPayloadBytes))
                 .returns(new AvroTypeInfo<>(DeadLetter.class))
                 .uid("dead-letter-metrics")
                 .name("count dead letters by reason")
@@ -445,6 +447,7 @@ public final class FusionlineJob {
         private TextRecognizer.Layout ocrLayout = TextRecognizer.Layout.PAGE;
         private ImageLimits imageLimits = ImageLimits.DEFAULT;
         private InputLimits inputLimits = InputLimits.DEFAULT;
+        private int deadLetterMaxPayloadBytes = DeadLetters.DEFAULT_MAX_PAYLOAD_BYTES;
         private String framesTopic;
         private FusionOptions fusion;
         private Sink<Decision> alerts;
@@ -479,6 +482,8 @@ public final class FusionlineJob {
             ocrLayout = FusionlineJobOptions.ocrLayout(conf);
             imageLimits = FusionlineJobOptions.imageLimits(conf);
             inputLimits = FusionlineJobOptions.inputLimits(conf);
+            deadLetterMaxPayloadBytes =
+                    conf.get(FusionlineJobOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES);
             visionFeaturesTopic = conf.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
             textEventsTopic = conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
             fusion = FusionlineJobOptions.fusion(conf);

@@ -346,6 +346,14 @@ public final class FusionlineJobOptions {
                             "Inputs whose event time is further ahead of the wall clock are dead "
                                     + "letters: a source with a fast clock cannot run ahead.");
 
+    public static final ConfigOption<Integer> DEAD_LETTER_MAX_PAYLOAD_BYTES =
+            ConfigOptions.key("fusionline.dead-letters.max-payload-bytes")
+                    .intType()
+                    .defaultValue(io.fusionline.operators.DeadLetters.DEFAULT_MAX_PAYLOAD_BYTES)
+                    .withDescription(
+                            "A dead letter keeps at most this many bytes of its input, with the "
+                                    + "input's size and SHA-256, so it fits the dead-letter topic.");
+
     public static final ConfigOption<Duration> STATE_IDLE_TIMEOUT =
             ConfigOptions.key("fusionline.state.idle-timeout")
                     .durationType()
@@ -554,6 +562,21 @@ public final class FusionlineJobOptions {
                             + " and "
                             + VISION_MAX_IMAGE_PIXELS.key()
                             + " must be positive");
+        }
+        if (conf.get(DEAD_LETTER_MAX_PAYLOAD_BYTES) < 1024) {
+            throw new IllegalArgumentException(
+                    DEAD_LETTER_MAX_PAYLOAD_BYTES.key()
+                            + " must be at least 1024, was "
+                            + conf.get(DEAD_LETTER_MAX_PAYLOAD_BYTES));
+        }
+        try {
+            inputLimits(conf);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    INPUT_MAX_EVENT_LAG.key()
+                            + " and "
+                            + INPUT_MAX_EVENT_SKEW.key()
+                            + " must not be negative");
         }
         ocrLayout(conf);
         // A bad descriptor fails here, at start-up, in one line; the model itself is checked by

@@ -9,9 +9,9 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 
 /**
- * Passes every dead letter through unchanged and counts it by stage and reason: counter {@code
- * deadLetters} in groups {@code stage=<stage>} and {@code reason=<kind>}, which Flink's Prometheus
- * reporter exports as labels ({@code
+ * Passes every dead letter on, {@link DeadLetters#fitted fitted} to {@code maxPayloadBytes}, and
+ * counts it by stage and reason: counter {@code deadLetters} in groups {@code stage=<stage>} and
+ * {@code reason=<kind>}, which Flink's Prometheus reporter exports as labels ({@code
  * flink_taskmanager_job_task_operator_stage_reason_deadLetters{stage="decode",
  * reason="not_avro_single_object_encoding",...}}). The kind of a reason is its text before the
  * first colon or parenthesis, lower-cased, at most 48 characters, so record-specific details
@@ -24,7 +24,16 @@ public final class DeadLetterMetricsFunction extends RichMapFunction<DeadLetter,
     /** Most distinct reason kinds counted apart per subtask. */
     static final int MAX_KINDS = 32;
 
+    private final int maxPayloadBytes;
+
     private transient Map<String, Counter> counters;
+
+    /**
+     * @param maxPayloadBytes largest payload a dead letter keeps (see {@link DeadLetters#fitted})
+     */
+    public DeadLetterMetricsFunction(int maxPayloadBytes) {
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -53,10 +62,13 @@ public final class DeadLetterMetricsFunction extends RichMapFunction<DeadLetter,
             }
         }
         counter.inc();
-        return letter;
+        return DeadLetters.fitted(letter, maxPayloadBytes);
     }
 
-    /** The reason's kind: the text before ':' or '(' , trimmed, lower case, at most 48 chars. */
+    /**
+     * The reason's kind: the text before ':' or '(', trimmed, lower case, at most 48 characters,
+     * anything but letters, digits, space and {@code . _ # -} replaced by {@code _}.
+     */
     static String kind(String reason) {
         if (reason == null || reason.isBlank()) {
             return "unknown";
@@ -69,6 +81,7 @@ public final class DeadLetterMetricsFunction extends RichMapFunction<DeadLetter,
             }
         }
         String kind = reason.substring(0, end).trim().toLowerCase(Locale.ROOT);
-        return kind.length() > 48 ? kind.substring(0, 48) : kind;
+        kind = kind.length() > 48 ? kind.substring(0, 48) : kind;
+        return kind.replaceAll("[^a-z0-9 ._#-]", "_");
     }
 }

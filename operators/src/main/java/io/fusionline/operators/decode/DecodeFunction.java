@@ -99,9 +99,11 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
     }
 
     private String problemWith(T record, long now) {
-        String problem = validator.problemWith(record);
+        // The id first: the validator's reasons name the source, so its characters must be safe.
+        String id = (String) record.get(sourceIdField);
+        String problem = id == null || id.isBlank() ? null : limits.problemWithSourceId(id);
         if (problem == null) {
-            problem = limits.problemWithSourceId((String) record.get(sourceIdField));
+            problem = validator.problemWith(record);
         }
         if (problem == null) {
             problem = limits.problemWithEventTime((Instant) record.get(eventTimeField), now);
