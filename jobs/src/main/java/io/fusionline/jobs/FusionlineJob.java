@@ -375,6 +375,7 @@ public final class FusionlineJob {
                         .process(
                                 new AlignmentFunction(
                                         fusion.span(),
+                                        maxOutOfOrderness,
                                         fusion.idleClose(),
                                         stateIdleTimeout,
                                         wireFormat,

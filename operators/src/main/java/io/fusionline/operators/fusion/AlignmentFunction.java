@@ -36,11 +36,29 @@ import org.apache.flink.util.Collector;
  *
  * <p><b>Windows.</b> A window starts at the event time {@code s} of the earliest input of its
  * source not yet in a window and holds every input of the source with event time in {@code [s, s +
- * span]}. It closes when the watermark passes {@code s + span}; the next input then starts the next
- * window. So an item's frame and log line (at the item's time) and the operator's voice note or the
+ * span]}. So an item's frame and log line (at the item's time) and the operator's voice note or the
  * call that follows it (its transcript is stamped with the end of the speech) land in one window,
  * without fixed window boundaries cutting an item in two. A window may lack any modality; the
  * fusion stage masks what is missing and records what was present.
+ *
+ * <p><b>Each source's own clock.</b> A window closes when the watermark passes {@code s + span}
+ * <i>and</i>, while the source's inputs still arrive, its own latest event time less the
+ * out-of-orderness does too. A source counts as quiet {@code span + outOfOrderness} of processing
+ * time after its last input; then the watermark alone closes its windows. The watermark keeps the
+ * branches in step (a transcript that speech recognition is still working on holds it back); the
+ * source's own clock keeps clock faults to the source that has them:
+ *
+ * <ul>
+ *   <li>a source whose clock lags, or that replays a backlog after an outage, is far behind the
+ *       watermark: its windows close by its own progress, and none of its inputs is late;
+ *   <li>a source whose clock runs ahead pushes the watermark ahead (within the decode stage's
+ *       event-time bound), but other sources' windows still wait for their own inputs;
+ *   <li>lateness is judged per source only (below), never against the watermark.
+ * </ul>
+ *
+ * The trade: a source is held back by the watermark, so where a lagging source is the only one a
+ * decode subtask reads, it holds the other sources of this subtask back until it catches up (the
+ * decode stage's idle timeout does not apply, since it is not idle).
  *
  * <p><b>Provisional windows.</b> With {@code provisional} on, every input that joins a window also
  * emits that window as it stands, marked {@link AlignedWindow#getProvisional() provisional}: the
@@ -59,18 +77,19 @@ import org.apache.flink.util.Collector;
  * windowsClosedIdle}). A slow upstream stage (speech recognition working off a backlog) holds the
  * watermark but keeps inputs coming, so it does not count as quiet.
  *
- * <p><b>Late inputs.</b> An input whose event time is at or behind the watermark when it arrives,
- * or inside a window that already closed, can no longer join its window: it goes to the {@link
- * DeadLetters} side output (stage {@value #STAGE}, reason {@code late: ...}) and is counted ({@code
- * lateInputs}), never dropped silently. How late an input may be is the watermark's bounded
- * out-of-orderness.
+ * <p><b>Late inputs.</b> An input whose event time is at or before the end of its source's last
+ * closed window can no longer join its window: it goes to the {@link DeadLetters} side output
+ * (stage {@value #STAGE}, reason {@code late: ...}) and is counted ({@code lateInputs}), never
+ * dropped silently. An input behind the watermark but after that end opens a window of its own.
  *
  * <p><b>State and failover.</b> Inputs wait in keyed list state until their window closes; an
  * event-time timer at {@code t + span} per input closes windows. A per-source window counter (the
- * decision's sequence) and the end of its last closed window expire after {@code stateIdleTimeout}
- * without windows. All of it is in checkpoints, so windows survive failover and rescaling. Windows
- * are deterministic for the same inputs and watermarks: a window's start, and with it the decision
- * id, is an input's event time.
+ * decision's sequence), the end of its last closed window and its latest event time expire after
+ * {@code stateIdleTimeout} without windows; the processing time of its last input is cleared when
+ * its last window closes. After a restore every source counts as quiet until its next input. All of
+ * it is in checkpoints, so windows survive failover and rescaling. Windows are deterministic for
+ * the same inputs and watermarks: a window's start, and with it the decision id, is an input's
+ * event time.
  *
  * <p>Metrics: {@code windows}, {@code provisionalWindows}, {@code windowsClosedIdle}, {@code
  * lateInputs} (counters), {@code windowInputs} (histogram).
@@ -95,6 +114,7 @@ public final class AlignmentFunction
                                                     + in.getText().getEvent().getText());
 
     private final Duration span;
+    private final Duration outOfOrderness;
     private final Duration idleClose;
     private final Duration stateIdleTimeout;
     private final WireFormat wireFormat;
@@ -108,6 +128,8 @@ public final class AlignmentFunction
     private transient ValueState<Long> sequence;
     private transient ValueState<Long> closedUntil;
     private transient ValueState<Long> idleMark;
+    private transient ValueState<Long> clock;
+    private transient ValueState<Long> arrived;
     private transient Counter windows;
     private transient Counter windowsClosedIdle;
     private transient long lastArrival;
@@ -118,6 +140,8 @@ public final class AlignmentFunction
     private transient Histogram windowInputs;
 
     /**
+     * @param outOfOrderness how far behind its source's latest input an input may arrive (the
+     *     watermark's bounded out-of-orderness)
      * @param idleClose processing time without watermark progress after which a source's waiting
      *     windows close anyway
      * @param visionTopic topic named in dead letters of late frames' features
@@ -127,6 +151,7 @@ public final class AlignmentFunction
      */
     public AlignmentFunction(
             Duration span,
+            Duration outOfOrderness,
             Duration idleClose,
             Duration stateIdleTimeout,
             WireFormat wireFormat,
@@ -135,6 +160,7 @@ public final class AlignmentFunction
             boolean provisional) {
         this.provisional = provisional;
         this.span = span;
+        this.outOfOrderness = outOfOrderness;
         this.idleClose = idleClose;
         this.stateIdleTimeout = stateIdleTimeout;
         this.wireFormat = wireFormat;
@@ -192,6 +218,10 @@ public final class AlignmentFunction
         closedUntil = getRuntimeContext().getState(closed);
         idleMark =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("idle-mark", Types.LONG));
+        ValueStateDescriptor<Long> keyClock = new ValueStateDescriptor<>("clock", Types.LONG);
+        keyClock.enableTimeToLive(ttl);
+        clock = getRuntimeContext().getState(keyClock);
+        arrived = getRuntimeContext().getState(new ValueStateDescriptor<>("arrived", Types.LONG));
         windowsClosedIdle = getRuntimeContext().getMetricGroup().counter("windowsClosedIdle");
         lastArrival = System.currentTimeMillis();
         visionCodec = wireFormat.codec(VisionFeatures.class);
@@ -210,24 +240,29 @@ public final class AlignmentFunction
             throws Exception {
         long time = eventTime(in);
         long watermark = ctx.timerService().currentWatermark();
-        lastArrival = ctx.timerService().currentProcessingTime();
+        long now = ctx.timerService().currentProcessingTime();
+        lastArrival = now;
         Long closed = closedUntil.value();
-        long limit = closed == null ? watermark : Math.max(watermark, closed);
-        if (time <= limit) {
+        if (closed != null && time <= closed) {
             lateInputs.inc();
-            ctx.output(DeadLetters.TAG, late(in, ctx.getCurrentKey(), time, limit));
+            ctx.output(DeadLetters.TAG, late(in, ctx.getCurrentKey(), time, closed));
             return;
         }
         buffer.add(in);
+        Long latest = clock.value();
+        if (latest == null || time > latest) {
+            clock.update(time);
+        }
+        arrived.update(now);
         ctx.timerService().registerEventTimeTimer(time + span.toMillis());
         if (provisional) {
             emitProvisional(in, time, ctx, out);
         }
+        // The source's own progress may close its older windows: a source behind the watermark.
+        close(closable(watermark, now), ctx.getCurrentKey(), out);
         if (idleMark.value() == null) {
             idleMark.update(watermark);
-            ctx.timerService()
-                    .registerProcessingTimeTimer(
-                            ctx.timerService().currentProcessingTime() + idleClose.toMillis());
+            ctx.timerService().registerProcessingTimeTimer(now + quiet());
         }
     }
 
@@ -235,12 +270,15 @@ public final class AlignmentFunction
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
             throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        long now = ctx.timerService().currentProcessingTime();
+        String key = ctx.getCurrentKey();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             Long mark = idleMark.value();
             idleMark.clear();
-            boolean quiet = timestamp - lastArrival >= idleClose.toMillis();
-            if (mark != null && mark == watermark && quiet) {
-                windowsClosedIdle.inc(close(Long.MAX_VALUE, ctx, out));
+            close(closable(watermark, now), key, out);
+            boolean allQuiet = timestamp - lastArrival >= idleClose.toMillis();
+            if (mark != null && mark == watermark && allQuiet) {
+                windowsClosedIdle.inc(close(Long.MAX_VALUE, key, out));
             }
             if (buffer.get().iterator().hasNext()) {
                 idleMark.update(watermark);
@@ -250,12 +288,39 @@ public final class AlignmentFunction
             }
             return;
         }
-        close(Math.max(timestamp, watermark), ctx, out);
+        close(closable(watermark, now), key, out);
+    }
+
+    /**
+     * The end up to which the current source's windows may close now: the watermark, but no further
+     * than the source's own latest event time less the out-of-orderness while inputs of the source
+     * still arrive (its last one less than {@link #quiet()} ago). So a watermark that another
+     * source's fast clock pushed ahead closes nobody else's windows early, and a source behind the
+     * watermark closes its windows by its own progress. At the end of input (watermark at its
+     * maximum) everything closes.
+     */
+    private long closable(long watermark, long now) throws Exception {
+        if (watermark == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        Long latest = clock.value();
+        Long last = arrived.value();
+        if (latest == null || last == null || now - last >= quiet()) {
+            return watermark;
+        }
+        return Math.min(watermark, latest - outOfOrderness.toMillis());
+    }
+
+    /**
+     * Processing time after its last input when a source counts as quiet: a window's span plus the
+     * out-of-orderness.
+     */
+    private long quiet() {
+        return span.toMillis() + outOfOrderness.toMillis();
     }
 
     /** Emits the waiting windows that end at or before {@code until}; returns how many. */
-    private int close(long until, OnTimerContext ctx, Collector<AlignedWindow> out)
-            throws Exception {
+    private int close(long until, String key, Collector<AlignedWindow> out) throws Exception {
         List<AlignmentInput> waiting = waiting();
         if (waiting.isEmpty()) {
             return 0;
@@ -273,15 +338,19 @@ public final class AlignmentFunction
             windows.inc();
             windowInputs.update(w.to() - w.from());
             lag.record(w.end());
-            out.collect(
-                    window(ctx.getCurrentKey(), w, next, waiting.subList(w.from(), w.to()), false));
+            out.collect(window(key, w, next, waiting.subList(w.from(), w.to()), false));
             closedUntil.update(w.end());
             closedEnd = w.end();
             emitted++;
             from = w.to();
         }
         if (from > 0) {
-            buffer.update(new ArrayList<>(waiting.subList(from, waiting.size())));
+            if (from == waiting.size()) {
+                buffer.clear();
+                arrived.clear();
+            } else {
+                buffer.update(new ArrayList<>(waiting.subList(from, waiting.size())));
+            }
             long end = closedEnd;
             fixed.removeIf(start -> start <= end);
             fixedStarts.update(fixed);
@@ -398,13 +467,13 @@ public final class AlignmentFunction
     }
 
     private io.fusionline.schema.ops.DeadLetter late(
-            AlignmentInput in, String source, long time, long watermark) {
+            AlignmentInput in, String source, long time, long closedEnd) {
         String reason =
                 String.format(
-                        "late: event time %s is %d ms behind the watermark or a closed window's end %s",
+                        "late: event time %s is %d ms behind the end %s of its source's last closed window",
                         Instant.ofEpochMilli(time),
-                        watermark - time,
-                        Instant.ofEpochMilli(watermark));
+                        closedEnd - time,
+                        Instant.ofEpochMilli(closedEnd));
         byte[] key = source.getBytes(StandardCharsets.UTF_8);
         if (in.getVision() != null) {
             byte[] payload = visionCodec.encode(in.getVision());

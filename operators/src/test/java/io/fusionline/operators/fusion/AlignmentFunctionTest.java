@@ -29,6 +29,12 @@ class AlignmentFunctionTest {
 
     private static final long SPAN = 5_000;
     private static final long IDLE_CLOSE = 10_000;
+    private static final long OUT_OF_ORDERNESS = 2_000;
+
+    /**
+     * Processing time after which a source without new inputs is quiet: span + out-of-orderness.
+     */
+    private static final long QUIET = SPAN + OUT_OF_ORDERNESS;
 
     private KeyedOneInputStreamOperatorTestHarness<String, AlignmentInput, AlignedWindow> harness;
 
@@ -52,6 +58,7 @@ class AlignmentFunctionTest {
                         new KeyedProcessOperator<>(
                                 new AlignmentFunction(
                                         Duration.ofMillis(SPAN),
+                                        Duration.ofMillis(OUT_OF_ORDERNESS),
                                         Duration.ofMillis(IDLE_CLOSE),
                                         Duration.ofHours(1),
                                         WireFormat.named("single-object"),
@@ -79,6 +86,7 @@ class AlignmentFunctionTest {
         harness.processWatermark(new Watermark(14_999));
         assertThat(harness.extractOutputValues()).isEmpty();
 
+        harness.setProcessingTime(QUIET); // no new inputs: the watermark alone closes windows
         harness.processWatermark(new Watermark(18_500));
         List<AlignedWindow> out = harness.extractOutputValues();
         assertThat(out).hasSize(2);
@@ -95,9 +103,9 @@ class AlignmentFunctionTest {
         assertThat(out.get(1).getTexts()).isEmpty(); // a window without text is still a window
         // line-1's next frame waits for its own window; line-2's state is empty
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-        // per source: window counter, end of the last closed window, idle mark (until its
-        // processing-time check); and line-1's waiting frame
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(7);
+        // per source: window counter, end of the last closed window, latest event time, idle
+        // mark (until its processing-time check); and line-1's waiting frame and its arrival
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(10);
     }
 
     @Test
@@ -110,6 +118,7 @@ class AlignmentFunctionTest {
         harness.processElement(
                 text("call-1", 36_000, TextKind.TRANSACTION, "amount 5 EUR"), 36_000);
 
+        harness.setProcessingTime(QUIET);
         harness.processWatermark(new Watermark(41_000));
         List<AlignedWindow> out = harness.extractOutputValues();
         assertThat(out)
@@ -146,6 +155,7 @@ class AlignmentFunctionTest {
                     .extracting(AlignedWindow::getSequence)
                     .containsExactly(1L, 1L, 1L, 2L);
 
+            h.setProcessingTime(QUIET);
             h.processWatermark(new Watermark(15_000));
             List<AlignedWindow> closed =
                     h.extractOutputValues().stream().filter(w -> !w.getProvisional()).toList();
@@ -159,19 +169,22 @@ class AlignmentFunctionTest {
 
             // the fixed start went with its window: the next item's window is cut by nothing
             h.processElement(text("line-1", 16_000, TextKind.MACHINE_LOG, "temp 70"), 16_000);
+            h.setProcessingTime(2 * QUIET);
             h.processWatermark(new Watermark(40_000));
             List<AlignedWindow> all = h.extractOutputValues();
             AlignedWindow last = all.get(all.size() - 1);
             assertThat(last.getProvisional()).isFalse();
             assertThat(last.getEnd().toEpochMilli() - last.getStart().toEpochMilli())
                     .isEqualTo(SPAN);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(3); // windows, closed-until, idle-mark
+            // windows, closed-until, clock, idle-mark
+            assertThat(h.numKeyedStateEntries()).isEqualTo(4);
         }
     }
 
     @Test
     void shouldSendLateInputsToDeadLettersWithReasonAndCountNothingElse() throws Exception {
         harness.processElement(frame("line-1", 10_000, 0), 10_000);
+        harness.setProcessingTime(QUIET);
         harness.processWatermark(new Watermark(16_000));
         assertThat(harness.extractOutputValues()).hasSize(1);
 
@@ -185,7 +198,7 @@ class AlignmentFunctionTest {
         assertThat(late).hasSize(1);
         assertThat(late.get(0).getStage()).isEqualTo(AlignmentFunction.STAGE);
         assertThat(late.get(0).getOriginalTopic()).isEqualTo("text-events");
-        assertThat(late.get(0).getReason()).startsWith("late: ").contains("2000 ms behind");
+        assertThat(late.get(0).getReason()).startsWith("late: ").contains("1000 ms behind");
         assertThat(
                         WireFormat.named("single-object")
                                 .codec(TextEvent.class)
@@ -198,6 +211,7 @@ class AlignmentFunctionTest {
     @Test
     void shouldKeepWaitingInputsAndTheWindowCounterAcrossSnapshotAndRestore() throws Exception {
         harness.processElement(frame("line-5", 1_000, 0), 1_000);
+        harness.setProcessingTime(QUIET);
         harness.processWatermark(new Watermark(7_000));
         harness.processElement(frame("line-5", 8_000, 1), 8_000);
         harness.processElement(text("line-5", 8_000, TextKind.MACHINE_LOG, "wear 0.9"), 8_000);
@@ -207,6 +221,7 @@ class AlignmentFunctionTest {
         harness = open(snapshot, false);
         harness.processElement(
                 new StreamRecord<>(text("line-5", 9_000, TextKind.TRANSCRIPT, "dent"), 9_000));
+        harness.setProcessingTime(3 * QUIET);
         harness.processWatermark(new Watermark(13_000));
 
         List<AlignedWindow> out = harness.extractOutputValues();
@@ -253,6 +268,51 @@ class AlignmentFunctionTest {
         harness.processWatermark(new Watermark(40_000));
         assertThat(harness.extractOutputValues()).hasSize(2);
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void shouldDecideEveryItemOfASourceFarBehindTheWatermarkByItsOwnClock() throws Exception {
+        harness.setProcessingTime(0);
+        harness.processElement(frame("line-1", 600_000, 0), 600_000);
+        harness.processWatermark(new Watermark(598_000)); // the other sources' time
+        // line-9 replays ten minutes of backlog: items 3 s apart, each a frame and a log line
+        for (int i = 0; i < 6; i++) {
+            long t = 10_000 + i * 3_000L;
+            harness.processElement(frame("line-9", t, i), t);
+            harness.processElement(text("line-9", t + 100, TextKind.MACHINE_LOG, "log " + i), t);
+        }
+        assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
+        // closed by its own progress: every window ending 2 s before its latest input
+        assertThat(harness.extractOutputValues())
+                .extracting(w -> w.getSourceId() + "@" + w.getStart().toEpochMilli())
+                .containsExactly("line-9@10000", "line-9@16000");
+
+        harness.setProcessingTime(QUIET); // the replay ends: quiet, the watermark closes the rest
+        assertThat(harness.extractOutputValues())
+                .filteredOn(w -> w.getSourceId().equals("line-9"))
+                .extracting(w -> w.getVision().size() + "+" + w.getTexts().size())
+                .containsExactly("2+2", "2+2", "2+2");
+        assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
+    }
+
+    @Test
+    void shouldNotLetASourceWithAFastClockCloseOtherSourcesWindowsEarly() throws Exception {
+        harness.setProcessingTime(0);
+        harness.processElement(frame("line-2", 10_000, 0), 10_000);
+        // line-3's clock runs 4 minutes ahead and drags the watermark with it
+        harness.processElement(frame("line-3", 250_000, 0), 250_000);
+        harness.processWatermark(new Watermark(248_000));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        // line-2's log line arrives after the jump: it still joins the part's window
+        harness.setProcessingTime(1_000);
+        harness.processElement(text("line-2", 10_200, TextKind.MACHINE_LOG, "temp 70"), 10_200);
+        harness.processElement(frame("line-2", 18_000, 1), 18_000);
+        assertThat(harness.getSideOutput(DeadLetters.TAG)).isNull();
+        List<AlignedWindow> out = harness.extractOutputValues();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getSourceId()).isEqualTo("line-2");
+        assertThat(out.get(0).getVision().size() + out.get(0).getTexts().size()).isEqualTo(2);
     }
 
     static AlignmentInput frame(String source, long time, long sequence) {
