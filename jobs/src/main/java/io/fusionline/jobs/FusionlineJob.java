@@ -349,12 +349,15 @@ public final class FusionlineJob {
             DataStream<DeadLetter> deadLetterUnion) {
         int maxTokens = BuiltInModels.resolveFusion(fusion.model()).maxTokens();
         long flush = latencyBufferTimeout.toMillis();
-        DataStream<AlignmentInput> inputs =
+        SingleOutputStreamOperator<TextFeatures> encodedText =
                 text.process(
-                                new TextEncodeFunction(maxTokens, 1),
+                                new TextEncodeFunction(maxTokens, 1, wireFormat, textEventsTopic),
                                 new AvroTypeInfo<>(TextFeatures.class))
                         .uid("text-encode")
-                        .name("text encoder")
+                        .name("text encoder");
+        deadLetterUnion = deadLetterUnion.union(encodedText.getSideOutput(DeadLetters.TAG));
+        DataStream<AlignmentInput> inputs =
+                encodedText
                         .map(AlignmentFunction::of)
                         .returns(new AvroTypeInfo<>(AlignmentInput.class))
                         .uid("text-to-alignment")
@@ -390,7 +393,8 @@ public final class FusionlineJob {
                 windows.transform(
                                 "fusion (attention bridge)",
                                 new AvroTypeInfo<>(Decision.class),
-                                new FusionDecisionOperator(fusion, wireFormat, visionFeaturesTopic))
+                                new FusionDecisionOperator(
+                                        fusion, wireFormat, visionFeaturesTopic, textEventsTopic))
                         .uid("fuse")
                         .setBufferTimeout(flush);
         decided.sinkTo(decisions).uid("sink-decisions").name("decisions sink");

@@ -169,7 +169,10 @@ public final class FusionBenchmark {
                         "fusion",
                         new AvroTypeInfo<>(Decision.class),
                         new FusionDecisionOperator(
-                                options, SingleObjectWireFormat.INSTANCE, "vision-features"))
+                                options,
+                                SingleObjectWireFormat.INSTANCE,
+                                "vision-features",
+                                "text-events"))
                 .sinkTo(new CountingSink());
         env.execute("bench-fusion");
         if (OUTPUTS.get() != windows) {

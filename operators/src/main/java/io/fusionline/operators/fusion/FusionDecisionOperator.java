@@ -8,6 +8,7 @@ import io.fusionline.multimodal.fusion.FusionOutput;
 import io.fusionline.multimodal.text.TextEmbedding;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.EventTimeLag;
+import io.fusionline.operators.Failures;
 import io.fusionline.operators.batch.MicroBatchOperator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.decision.DecisionAction;
@@ -60,16 +61,19 @@ import org.apache.flink.util.OutputTag;
  * the decisions into the alerts topic.
  *
  * <p><b>Bad input.</b> A frame whose patch tokens do not fit the model (another encoder) goes to
- * the dead letters (stage {@value #STAGE}) and the window is decided without it.
+ * the dead letters (stage {@value #STAGE}) and the window is decided without it. A window whose
+ * input assembly or model call throws (an ONNX Runtime error included; a failed batch is retried
+ * window by window) is not decided: each of its inputs becomes a dead letter with the reason
+ * ({@code failedWindows}).
  *
  * <p><b>One model call per look.</b> A closed window whose inputs equal those of its last
  * provisional look reuses that look's model output (same inputs, same decision); only windows that
  * changed after their last look, or whose look was lost in a restore, call the model again.
  *
  * <p>Metrics: {@code decisions}, {@code earlyExits}, {@code provisionalDecisions}, {@code
- * provisionalAlerts}, {@code reusedDecisions} (closed windows decided from their last look)
- * (counters), {@code decisionsPerSecond} (meter), {@code batchSize} and {@code inferenceMillis}
- * (histograms).
+ * provisionalAlerts}, {@code reusedDecisions} (closed windows decided from their last look), {@code
+ * failedWindows} (counters), {@code decisionsPerSecond} (meter), {@code batchSize} and {@code
+ * inferenceMillis} (histograms).
  */
 public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWindow, Decision> {
     private static final long serialVersionUID = 1L;
@@ -87,12 +91,15 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     private final FusionOptions options;
     private final WireFormat wireFormat;
     private final String visionTopic;
+    private final String textTopic;
 
     private transient FusionModel model;
     private transient FusionModelDescriptor descriptor;
     private transient int positive;
     private transient List<Object> prepared;
     private transient RecordCodec<VisionFeatures> visionCodec;
+    private transient RecordCodec<TextEvent> textCodec;
+    private transient Counter failedWindows;
     private transient Counter decisions;
     private transient Counter earlyExits;
     private transient Counter provisionalDecisions;
@@ -103,12 +110,17 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     /** Last provisional look per open window id, oldest first, at most {@value #LOOKED}. */
     private transient Map<String, Looked> looked;
 
+    /**
+     * @param visionTopic topic named in dead letters of a window's frame features
+     * @param textTopic topic named in dead letters of a window's texts
+     */
     public FusionDecisionOperator(
-            FusionOptions options, WireFormat wireFormat, String visionTopic) {
+            FusionOptions options, WireFormat wireFormat, String visionTopic, String textTopic) {
         super(options.batchTimeout());
         this.options = options;
         this.wireFormat = wireFormat;
         this.visionTopic = visionTopic;
+        this.textTopic = textTopic;
     }
 
     @Override
@@ -122,6 +134,9 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                         : descriptor.labelIndex(descriptor.positiveLabel());
         prepared = new ArrayList<>();
         visionCodec = wireFormat.codec(VisionFeatures.class);
+        textCodec = wireFormat.codec(TextEvent.class);
+        failures = new ArrayList<>();
+        failedWindows = getMetricGroup().counter("failedWindows");
         decisions = getMetricGroup().counter("decisions");
         earlyExits = getMetricGroup().counter("earlyExits");
         provisionalDecisions = getMetricGroup().counter("provisionalDecisions");
@@ -146,9 +161,45 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     @Override
     protected boolean admit(StreamRecord<AlignedWindow> record, int slot) {
         AlignedWindow window = record.getValue();
-        EarlyExit.Early early = options.earlyExit().decide(window, descriptor.labels());
-        prepared.add(early != null ? early : input(window));
-        return true;
+        try {
+            EarlyExit.Early early = options.earlyExit().decide(window, descriptor.labels());
+            prepared.add(early != null ? early : input(window));
+            return true;
+        } catch (Throwable e) { // this window's failure, not the job's
+            reject(window, Failures.reason("fusion input failed", e));
+            return false;
+        }
+    }
+
+    /**
+     * Dead-letters each input of a closed window that could not be decided (a provisional look at
+     * it only counts: its closed window follows and carries the inputs).
+     */
+    private void reject(AlignedWindow window, String reason) {
+        failedWindows.inc();
+        if (window.getProvisional()) {
+            return;
+        }
+        byte[] key = window.getSourceId().getBytes(StandardCharsets.UTF_8);
+        String why = "window " + id(window) + ": " + reason;
+        for (VisionFeatures frame : window.getVision()) {
+            output.collect(
+                    DeadLetters.TAG,
+                    new StreamRecord<>(
+                            DeadLetters.of(
+                                    visionTopic, key, visionCodec.encode(frame), STAGE, why)));
+        }
+        for (TextFeatures text : window.getTexts()) {
+            output.collect(
+                    DeadLetters.TAG,
+                    new StreamRecord<>(
+                            DeadLetters.of(
+                                    textTopic,
+                                    key,
+                                    textCodec.encode(text.getEvent()),
+                                    STAGE,
+                                    why)));
+        }
     }
 
     /** The model input of {@code window} (see the class comment). */
@@ -230,8 +281,15 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             }
         }
         long started = System.currentTimeMillis();
-        List<FusionOutput> outputs = inputs.isEmpty() ? List.of() : model.decide(inputs);
-        List<List<FusionOutput>> alone = options.modalityScores() ? alone(inputs) : null;
+        List<FusionOutput> outputs = decide(inputs);
+        List<List<FusionOutput>> alone = null;
+        if (options.modalityScores()) {
+            try {
+                alone = alone(inputs);
+            } catch (Throwable e) { // the scores alone are extra: decide without them
+                alone = null;
+            }
+        }
         int next = 0;
         for (int i = 0; i < batch.size(); i++) {
             StreamRecord<AlignedWindow> record = batch.get(i);
@@ -241,6 +299,11 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                 decision = early(window, early, started);
             } else {
                 Looked look = reused[i];
+                if (look == null && outputs.get(next) == null) {
+                    next++;
+                    reject(window, failures.remove(0));
+                    continue;
+                }
                 if (look == null) {
                     look =
                             new Looked(
@@ -270,6 +333,34 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             output.collect(record.replace(decision));
         }
         prepared.clear();
+    }
+
+    /** Reasons of the inputs {@link #decide} could not decide, in order. */
+    private transient List<String> failures;
+
+    /**
+     * The model's outputs for {@code inputs}, in order. When the batch fails (an ONNX Runtime
+     * error), each input is tried alone, and one that fails again gets a null output and its reason
+     * in {@link #failures}: one bad window never takes its batch with it.
+     */
+    private List<FusionOutput> decide(List<FusionInput> inputs) {
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return model.decide(inputs);
+        } catch (Throwable batchFailure) {
+            List<FusionOutput> outputs = new ArrayList<>();
+            for (FusionInput in : inputs) {
+                try {
+                    outputs.add(model.decide(List.of(in)).get(0));
+                } catch (Throwable e) {
+                    outputs.add(null);
+                    failures.add(Failures.reason("fusion model failed", e));
+                }
+            }
+            return outputs;
+        }
     }
 
     /** Closed windows decided from their last provisional look so far (for tests). */

@@ -2,10 +2,15 @@ package io.fusionline.operators.fusion;
 
 import io.fusionline.multimodal.text.TextEmbedding;
 import io.fusionline.multimodal.text.TextEncoder;
+import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.EventTimeLag;
+import io.fusionline.operators.Failures;
 import io.fusionline.schema.fusion.TextFeatures;
+import io.fusionline.schema.serde.RecordCodec;
+import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.vision.VisionTensors;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,27 +35,40 @@ import org.apache.flink.util.Collector;
 public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFeatures> {
     private static final long serialVersionUID = 1L;
 
+    /** Stage name in dead letters. */
+    public static final String STAGE = "text-encoder";
+
     private final int maxTokens;
     private final int intraOpThreads;
+    private final WireFormat wireFormat;
+    private final String textTopic;
 
     private transient TextEncoder encoder;
     private transient Counter texts;
     private transient EventTimeLag lag;
     private transient Histogram inferenceMillis;
+    private transient RecordCodec<TextEvent> codec;
+    private transient Counter deadLettered;
 
     /**
      * @param maxTokens token slots per text, {@code [CLS]} and {@code [SEP]} included (the fusion
      *     model's {@code text.maxTokens})
+     * @param textTopic topic named in the dead letters of texts the encoder fails on
      */
-    public TextEncodeFunction(int maxTokens, int intraOpThreads) {
+    public TextEncodeFunction(
+            int maxTokens, int intraOpThreads, WireFormat wireFormat, String textTopic) {
         this.maxTokens = maxTokens;
         this.intraOpThreads = intraOpThreads;
+        this.wireFormat = wireFormat;
+        this.textTopic = textTopic;
     }
 
     @Override
     public void open(OpenContext context) {
         encoder = TextEncoder.open(intraOpThreads, maxTokens);
         texts = getRuntimeContext().getMetricGroup().counter("texts");
+        deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
+        codec = wireFormat.codec(TextEvent.class);
         lag = EventTimeLag.register(getRuntimeContext().getMetricGroup());
         inferenceMillis =
                 getRuntimeContext()
@@ -61,7 +79,21 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
     @Override
     public void processElement(TextEvent event, Context ctx, Collector<TextFeatures> out) {
         long start = System.nanoTime();
-        TextEmbedding e = encoder.encode(event.getText() == null ? "" : event.getText());
+        TextEmbedding e;
+        try {
+            e = encoder.encode(event.getText() == null ? "" : event.getText());
+        } catch (Throwable failure) { // ONNX Runtime's and the tokenizer's errors: this text's
+            deadLettered.inc();
+            ctx.output(
+                    DeadLetters.TAG,
+                    DeadLetters.of(
+                            textTopic,
+                            event.getSourceId().getBytes(StandardCharsets.UTF_8),
+                            codec.encode(event),
+                            STAGE,
+                            Failures.reason("text encoder failed", failure)));
+            return;
+        }
         float millis = (System.nanoTime() - start) / 1e6f;
         inferenceMillis.update(Math.round(millis));
         texts.inc();

@@ -73,7 +73,10 @@ class FusionDecisionOperatorTest {
         var h =
                 new OneInputStreamOperatorTestHarness<>(
                         new FusionDecisionOperator(
-                                options, WireFormat.named("single-object"), "vision-features"));
+                                options,
+                                WireFormat.named("single-object"),
+                                "vision-features",
+                                "text-events"));
         h.open();
         return h;
     }
