@@ -67,8 +67,23 @@ final class TestJobs {
 
     /** A MiniCluster environment at {@link #PARALLELISM} with the job's checkpointing. */
     static StreamExecutionEnvironment environment(Configuration jobConf) {
+        return environment(jobConf, flinkConf());
+    }
+
+    /**
+     * As {@link #environment(Configuration)}, but with no restart strategy: a job that would
+     * restart fails, so a finished job had 0 restarts.
+     */
+    static StreamExecutionEnvironment environmentWithoutRestarts(Configuration jobConf) {
+        Configuration flink = flinkConf();
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        return environment(jobConf, flink);
+    }
+
+    private static StreamExecutionEnvironment environment(
+            Configuration jobConf, Configuration flinkConf) {
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(flinkConf());
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
         env.setParallelism(PARALLELISM);
         FusionlineJob.enableCheckpointing(
                 env, jobConf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));

@@ -29,7 +29,7 @@ class MediaFuzzTest {
     /** 1 MiB and 1 megapixel: a fuzzer's image never needs more. */
     private static final ImageLimits LIMITS = new ImageLimits(1 << 20, 1_000_000);
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "2m")
     void imageHeader(byte[] payload) {
         try {
             ImageHeader header = ImageHeader.read(payload);
@@ -40,7 +40,7 @@ class MediaFuzzTest {
         }
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "2m")
     void imageDecode(byte[] payload) {
         // codec and size from the header, as for a producer that declares neither
         try (Mat image = ImageDecoder.decode(new EncodedImage(payload, null, 0, 0), LIMITS)) {
@@ -51,7 +51,7 @@ class MediaFuzzTest {
         }
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "2m")
     void ocrPreprocess(FuzzedDataProvider data) {
         int width = data.consumeInt(0, 4_000);
         int height = data.consumeInt(0, 64);
@@ -78,7 +78,7 @@ class MediaFuzzTest {
         }
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "2m")
     void pcm(FuzzedDataProvider data) {
         SampleEncoding encoding = data.pickValue(SampleEncoding.values());
         int channels = data.consumeInt(-1, 10);

@@ -315,8 +315,18 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                         looked.put(id(window), look);
                     }
                 }
-                decision =
-                        fused(window, (FusionInput) prepared.get(i), look.out, look.alone, started);
+                try {
+                    decision =
+                            fused(
+                                    window,
+                                    (FusionInput) prepared.get(i),
+                                    look.out,
+                                    look.alone,
+                                    started);
+                } catch (Throwable e) { // evidence from this window's inputs: its failure only
+                    reject(window, Failures.reason("fusion evidence failed", e));
+                    continue;
+                }
             }
             if (decision.getProvisional()) {
                 provisionalDecisions.inc();

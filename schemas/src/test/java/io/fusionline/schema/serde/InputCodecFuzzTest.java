@@ -27,17 +27,17 @@ class InputCodecFuzzTest {
     private static final RecordCodec<VideoFrame> FRAME =
             SingleObjectWireFormat.INSTANCE.codec(VideoFrame.class);
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "2m")
     void textEvent(FuzzedDataProvider data) throws RecordDecodingException {
         check(TEXT, TextEvent.getClassSchema(), data);
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "2m")
     void audioChunk(FuzzedDataProvider data) throws RecordDecodingException {
         check(AUDIO, AudioChunk.getClassSchema(), data);
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "2m")
     void videoFrame(FuzzedDataProvider data) throws RecordDecodingException {
         check(FRAME, VideoFrame.getClassSchema(), data);
     }
