@@ -2,6 +2,7 @@ package io.fusionline.deploy;
 
 import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
 import io.fusionline.deploy.kafka.FusionlineTopics;
+import io.fusionline.deploy.metrics.LoopbackPrometheusReporterFactory;
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaPreflight;
@@ -72,9 +73,11 @@ public final class LocalRuntime implements AutoCloseable {
             flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
             // Every metric of the job on a Prometheus endpoint (docs/operations.md).
             int prometheusPort = LocalPorts.free();
+            String metricsHost = LoopbackPrometheusReporterFactory.localHost();
             flink.setString(
                     "metrics.reporter.prom.factory.class",
-                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+                    LoopbackPrometheusReporterFactory.class.getName());
+            flink.setString("metrics.reporter.prom.host", metricsHost);
             flink.setString("metrics.reporter.prom.port", String.valueOf(prometheusPort));
             // Checkpoints on local disk: the alignment stage's waiting inputs (patch tokens, token
             // vectors) outgrow the JobManager's 5 MB in-memory limit under a backlog.
@@ -91,7 +94,7 @@ public final class LocalRuntime implements AutoCloseable {
                     broker,
                     conf,
                     "http://127.0.0.1:" + port,
-                    "http://127.0.0.1:" + prometheusPort + "/metrics",
+                    "http://" + metricsHost + ":" + prometheusPort + "/metrics",
                     job,
                     checkpoints);
         } catch (Exception | Error e) {

@@ -25,9 +25,40 @@ import picocli.CommandLine.Spec;
             BenchCommand.Asr.class,
             BenchCommand.Vision.class,
             BenchCommand.Fusion.class,
-            BenchCommand.Cluster.class
+            BenchCommand.Cluster.class,
+            BenchCommand.Decode.class
         })
 final class BenchCommand {
+
+    /** {@code fusionline bench decode}. */
+    @Command(
+            name = "decode",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Raw Avro vs fusionline's bounded codec vs the whole decode stage (codec,"
+                            + " validator, input limits) on the same valid records of each input"
+                            + " schema: records/s and ratio.")
+    static final class Decode implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--rounds",
+                defaultValue = "7",
+                description =
+                        "Timed rounds after one warm-up; medians are reported (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--rounds must be >= 1");
+            }
+            io.fusionline.deploy.bench.DecodeBenchmark.run(rounds, System.out);
+            return 0;
+        }
+    }
 
     /** {@code fusionline bench asr}. */
     @Command(

@@ -3,6 +3,7 @@ package io.fusionline.deploy.cluster;
 import io.fusionline.deploy.LocalFiles;
 import io.fusionline.deploy.LocalPorts;
 import io.fusionline.deploy.ParentWatchdogMain;
+import io.fusionline.deploy.metrics.LoopbackPrometheusReporterFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -328,7 +329,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
         conf.put("heartbeat.rpc-failure-threshold", "2");
         conf.put(
                 "metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+                LoopbackPrometheusReporterFactory.class.getName());
+        conf.put("metrics.reporter.prom.host", LoopbackPrometheusReporterFactory.localHost());
         conf.put("metrics.reporter.prom.port", PROMETHEUS_PORTS);
         StringBuilder yaml = new StringBuilder("# written by fusionline (LocalFlinkCluster)\n");
         conf.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
