@@ -68,17 +68,29 @@ function transcriptLine(text, words) {
   return line;
 }
 
+// A number as text: NaN and ±Infinity (JSON carries them as strings) are shown as they are.
+function num(v, digits) {
+  const n = typeof v === "number" ? v : Number(v);
+  return Number.isFinite(n) ? n.toFixed(digits) : String(v);
+}
+
+// A width in pixels for a weight in [0, 1]; anything else draws nothing.
+function bar(weight) {
+  const n = Number(weight);
+  return Number.isFinite(n) ? Math.max(0, Math.min(160, Math.round(n * 160))) + "px" : "0px";
+}
+
 function tile(t) {
   const d = t.decision;
   const stop = d.action === "STOP_LINE" || d.action === "BLOCK";
   const canvas = el("canvas", { width: 256, height: 256 });
   const card = el("div", { class: "tile" + (stop ? " stop" : ""), "data-decision-id": d.id, "data-source": t.source },
-    el("h3", {}, el("span", {}, t.source), el("span", { class: "label" }, d.label + " " + d.score.toFixed(2))),
+    el("h3", {}, el("span", {}, t.source), el("span", { class: "label" }, d.label + " " + num(d.score, 2))),
     canvas);
   for (const [modality, weight] of Object.entries(d.alpha)) {
     card.append(el("div", { class: "alpha" }, el("span", {}, modality),
-      el("div", { style: "" }), (weight * 100).toFixed(0) + "%"));
-    card.lastChild.children[1].style.width = Math.round(weight * 160) + "px";
+      el("div", { style: "" }), num(Number(weight) * 100, 0) + "%"));
+    card.lastChild.children[1].style.width = bar(weight);
   }
   if (t.transcript) card.append(transcriptLine(t.transcript, d.words));
   if (d.words.length) {
@@ -110,7 +122,7 @@ async function refresh() {
     tiles.replaceChildren(...state.sources.map(tile));
     document.getElementById("alerts").replaceChildren(...state.alerts.map(a =>
       el("li", { "data-decision-id": a.id, class: a.provisional ? "provisional" : "" },
-        a.source + ": " + a.label + " " + a.score.toFixed(2) + " — " + a.action + (a.provisional ? " (provisional)" : ""),
+        a.source + ": " + a.label + " " + num(a.score, 2) + " — " + a.action + (a.provisional ? " (provisional)" : ""),
         el("div", { class: "meta" }, a.eventTime))));
     spark(document.getElementById("throughput"), state.decisionsPerSecond, "throughput-now");
     spark(document.getElementById("latency"), state.p99LatencyMillis, "latency-now");

@@ -7,6 +7,7 @@ import io.fusionline.deploy.dashboard.DashboardServer;
 import io.fusionline.deploy.demo.DemoDriver;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.schema.decision.Decision;
+import io.fusionline.schema.serde.KafkaRecordSerde;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -73,7 +75,25 @@ class DashboardBrowserITCase {
 
             KafkaTestClients kafka = new KafkaTestClients(runtime.bootstrapServers());
             String decisionsTopic = conf.get(FusionlineJobOptions.DECISIONS_TOPIC);
-            kafka.awaitCommitted(decisionsTopic, Decision.class, 4, BOUND);
+            Decision first = kafka.awaitCommitted(decisionsTopic, Decision.class, 4, BOUND).get(0);
+            // A decision a broken model could write: NaN score, infinite weights.
+            Decision broken =
+                    Decision.newBuilder(first)
+                            .setDecisionId("line-nan/w1")
+                            .setSourceId("line-nan")
+                            .setScore(Double.NaN)
+                            .setAlpha(
+                                    Map.of(
+                                            "vision",
+                                            Double.POSITIVE_INFINITY,
+                                            "log",
+                                            Double.NEGATIVE_INFINITY))
+                            .build();
+            kafka.produceRaw(
+                    decisionsTopic,
+                    null,
+                    List.of("line-nan".getBytes(StandardCharsets.UTF_8)),
+                    List.of(KafkaRecordSerde.of(Decision.class).serialize(decisionsTopic, broken)));
 
             // Bounded: load the page until it shows a committed decision with a drawn heat map.
             long deadline = System.nanoTime() + BOUND.toNanos();
@@ -88,7 +108,9 @@ class DashboardBrowserITCase {
                         kafka.readAllCommitted(decisionsTopic, Decision.class).stream()
                                 .map(Decision::getDecisionId)
                                 .collect(Collectors.toSet());
-                if (shown.stream().anyMatch(committed::contains) && heatCells > 0) {
+                if (shown.stream().anyMatch(committed::contains)
+                        && heatCells > 0
+                        && shown.contains(broken.getDecisionId())) {
                     break;
                 }
             }
@@ -99,6 +121,9 @@ class DashboardBrowserITCase {
             assertThat(shown).as("decision tiles in the page:\n%s", dom).isNotEmpty();
             assertThat(committed).containsAll(shown);
             assertThat(heatCells).as("heat map cells drawn").isPositive();
+            // the broken decision's tile is drawn, its score and weights shown as they are
+            assertThat(shown).contains(broken.getDecisionId());
+            assertThat(dom).contains("NaN").contains("Infinity%");
 
             Path screenshot = Path.of("target", "dashboard-screenshot.png").toAbsolutePath();
             Files.deleteIfExists(screenshot);

@@ -250,7 +250,8 @@ public final class AlignmentFunction
         }
         buffer.add(in);
         Long latest = clock.value();
-        if (latest == null || time > latest) {
+        boolean advanced = latest == null || time > latest;
+        if (advanced) {
             clock.update(time);
         }
         arrived.update(now);
@@ -258,8 +259,9 @@ public final class AlignmentFunction
         if (provisional) {
             emitProvisional(in, time, ctx, out);
         }
-        // The source's own progress may close its older windows: a source behind the watermark.
-        close(closable(watermark, now), ctx.getCurrentKey(), out);
+        if (advanced) { // the source's own progress may close its older windows
+            close(closable(watermark, now), ctx.getCurrentKey(), out);
+        }
         if (idleMark.value() == null) {
             idleMark.update(watermark);
             ctx.timerService().registerProcessingTimeTimer(now + quiet());
