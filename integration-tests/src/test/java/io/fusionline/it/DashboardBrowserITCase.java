@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fusionline.deploy.LocalRuntime;
 import io.fusionline.deploy.dashboard.DashboardServer;
 import io.fusionline.deploy.demo.DemoDriver;
+import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.serde.KafkaRecordSerde;
@@ -54,6 +55,7 @@ class DashboardBrowserITCase {
         String chromium = chromium();
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.PROFILE, "inspection");
+        WorldSimulator.acceptWorldClock(conf);
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "dashboard-it");
         conf.set(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX, "dashboard-it");

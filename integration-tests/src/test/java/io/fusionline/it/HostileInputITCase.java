@@ -195,8 +195,9 @@ class HostileInputITCase {
         conf.set(FusionlineJobOptions.VISION_FEATURES_TOPIC, test + "-features");
         conf.set(FusionlineJobOptions.GROUND_TRUTH_TOPIC, test + "-truth");
         conf.set(FusionlineJobOptions.ALERTS_TOPIC, test + "-alerts");
-        // the default bounds: a day-old or far-future input is refused
+        // bounds for a live world: a day-old or an hour-ahead input is refused
         conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_LAG, Duration.ofDays(1));
+        conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_SKEW, Duration.ofMinutes(5));
         conf.set(FusionlineJobOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES, DEAD_LETTER_PAYLOAD);
         FusionlineJobOptions.validate(conf);
         KAFKA.createTopics(

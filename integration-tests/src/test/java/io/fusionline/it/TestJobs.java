@@ -2,6 +2,7 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.schema.decision.Decision;
@@ -48,6 +49,7 @@ final class TestJobs {
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
         // The tests replay worlds at fixed past times, so that their records are the same each run.
         conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_LAG, Duration.ofDays(3650));
+        WorldSimulator.acceptWorldClock(conf);
         // The built-in encoder and fusion profile are the job's default; tests about vision and
         // fusion name theirs.
         conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);

@@ -115,6 +115,7 @@ public final class AlertLatencyBenchmark {
         double raw = rawMillis(out);
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.PROFILE, FusionOptions.INSPECTION);
+        WorldSimulator.acceptWorldClock(conf);
         conf.set(FusionlineJobOptions.PROVISIONAL_ALERTS, provisional);
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-bench-alerts");
         conf.set(

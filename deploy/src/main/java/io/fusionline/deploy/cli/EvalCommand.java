@@ -2,6 +2,7 @@ package io.fusionline.deploy.cli;
 
 import io.fusionline.deploy.LocalRuntime;
 import io.fusionline.deploy.eval.WorldEvaluation;
+import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import java.time.Duration;
 import java.util.UUID;
@@ -80,6 +81,7 @@ final class EvalCommand implements Callable<Integer> {
         check(rate >= 0, "--rate must be 0 or more");
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.PROFILE, profile);
+        WorldSimulator.acceptWorldClock(conf);
         conf.set(FusionlineJobOptions.FUSION_MODALITY_SCORES, true);
         conf.set(FusionlineJobOptions.EARLY_EXIT, earlyExit);
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-eval");

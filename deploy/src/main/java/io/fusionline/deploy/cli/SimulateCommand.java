@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
             "Publishes a synthetic world to Kafka: its inputs on the job's topics and the truth on "
                     + "the ground-truth topic. The same seed and --start-time give the same records.",
             "inspection: machined parts on N lines (camera frames, machine logs, operator voice notes).",
-            "fraud: card payments on N accounts (transactions, call remarks, ID-document scans)."
+            "fraud: card payments on N accounts (transactions, call remarks, ID-document scans).",
+            "The world's clock runs ahead of the wall clock (a part every 10 s per line, published"
+                    + " several per second): a job deciding it needs"
+                    + " fusionline.input.max-event-skew raised (the demo raises it)."
         })
 final class SimulateCommand implements Callable<Integer> {
 

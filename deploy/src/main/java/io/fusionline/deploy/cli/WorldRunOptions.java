@@ -3,6 +3,7 @@ package io.fusionline.deploy.cli;
 import io.fusionline.deploy.dashboard.DashboardServer;
 import io.fusionline.deploy.demo.DemoDriver;
 import io.fusionline.deploy.demo.SampleScans;
+import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
 import java.time.Duration;
 import java.util.UUID;
@@ -185,6 +186,7 @@ final class WorldRunOptions {
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-" + run);
         conf.set(FusionlineJobOptions.SPEECH_ENABLED, !noSpeech);
         conf.set(FusionlineJobOptions.PROFILE, profile);
+        WorldSimulator.acceptWorldClock(conf);
         boolean world = !profile.equals(FusionlineJobOptions.TEXT_PROFILE);
         if (!noVision && !world) {
             conf.set(

@@ -61,6 +61,24 @@ public final class WorldSimulator implements AutoCloseable {
 
     private static final int CHUNK_MS = 250;
 
+    /**
+     * How far ahead of the wall clock a job deciding a simulated world accepts event times: ten
+     * years. Worlds compress time (a part every 10 s per line, published several per second), so
+     * their event times run ahead of the wall clock, which the job refuses by default.
+     */
+    public static final java.time.Duration WORLD_CLOCK_SKEW = java.time.Duration.ofDays(3650);
+
+    /**
+     * Lets the job of {@code conf} accept a simulated world's clock ({@link #WORLD_CLOCK_SKEW})
+     * unless {@code conf} sets its own bound; returns {@code conf}.
+     */
+    public static Configuration acceptWorldClock(Configuration conf) {
+        if (!conf.contains(FusionlineJobOptions.INPUT_MAX_EVENT_SKEW)) {
+            conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_SKEW, WORLD_CLOCK_SKEW);
+        }
+        return conf;
+    }
+
     private final String framesTopic;
     private final String textTopic;
     private final String audioTopic;
