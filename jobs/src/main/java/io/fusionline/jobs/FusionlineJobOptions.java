@@ -50,6 +50,14 @@ public final class FusionlineJobOptions {
                             "Folder of a Vosk model on every task manager; unset for the bundled "
                                     + "vosk-model-small-en-us-0.15. A SHA256SUMS file in it is verified.");
 
+    public static final ConfigOption<Boolean> SPEECH_MODEL_UNVERIFIED =
+            ConfigOptions.key("fusionline.speech.model-unverified")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Load an external speech model folder that has no SHA256SUMS file,"
+                                    + " unchecked. Off: such a folder is refused at start.");
+
     public static final ConfigOption<Duration> SPEECH_IDLE_TIMEOUT =
             ConfigOptions.key("fusionline.speech.idle-timeout")
                     .durationType()
@@ -371,7 +379,10 @@ public final class FusionlineJobOptions {
                         .withIdleTimeout(conf.get(SPEECH_IDLE_TIMEOUT))
                         .withPartialInterval(
                                 conf.getOptional(SPEECH_PARTIAL_INTERVAL).orElse(null));
-        return conf.getOptional(SPEECH_MODEL_DIR).map(options::withModelDir).orElse(options);
+        return conf.getOptional(SPEECH_MODEL_DIR)
+                .map(options::withModelDir)
+                .orElse(options)
+                .withUnverifiedModel(conf.get(SPEECH_MODEL_UNVERIFIED));
     }
 
     /** The image limits applied to frames before decoding. */
@@ -380,13 +391,13 @@ public final class FusionlineJobOptions {
                 conf.get(VISION_MAX_IMAGE_BYTES), conf.get(VISION_MAX_IMAGE_PIXELS));
     }
 
-    /** The vision encoder reference in effect: the configured one, else the profile's. */
     /** The bounds every input record keeps, with this configuration's event-time bounds. */
     public static io.fusionline.operators.decode.InputLimits inputLimits(Configuration conf) {
         return io.fusionline.operators.decode.InputLimits.DEFAULT.withEventTimeBounds(
                 conf.get(INPUT_MAX_EVENT_LAG), conf.get(INPUT_MAX_EVENT_SKEW));
     }
 
+    /** The vision encoder reference in effect: the configured one, else the profile's. */
     public static String visionModel(Configuration conf) {
         return conf.getOptional(VISION_MODEL)
                 .orElseGet(
@@ -514,9 +525,20 @@ public final class FusionlineJobOptions {
         conf.getOptional(SPEECH_MODEL_DIR)
                 .ifPresent(
                         dir -> {
-                            if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of(dir))) {
+                            java.nio.file.Path folder = java.nio.file.Path.of(dir);
+                            if (!java.nio.file.Files.isDirectory(folder)) {
                                 throw new IllegalArgumentException(
                                         SPEECH_MODEL_DIR.key() + " " + dir + " is not a folder");
+                            }
+                            if (!java.nio.file.Files.exists(folder.resolve("SHA256SUMS"))
+                                    && !conf.get(SPEECH_MODEL_UNVERIFIED)) {
+                                throw new IllegalArgumentException(
+                                        SPEECH_MODEL_DIR.key()
+                                                + " "
+                                                + dir
+                                                + " has no SHA256SUMS: add one, or set "
+                                                + SPEECH_MODEL_UNVERIFIED.key()
+                                                + "=true to load it unchecked");
                             }
                         });
         validateVision(conf);

@@ -43,6 +43,33 @@ class FusionlineJobOptionsTest {
     }
 
     @Test
+    void shouldRefuseAnUncheckedSpeechModelUnlessToldAndBadInputBounds(@TempDir Path tmp) {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "k:1");
+        conf.set(FusionlineJobOptions.SPEECH_MODEL_DIR, tmp.toString());
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.speech.model-dir "
+                                + tmp
+                                + " has no SHA256SUMS: add one, or set"
+                                + " fusionline.speech.model-unverified=true to load it unchecked");
+        conf.set(FusionlineJobOptions.SPEECH_MODEL_UNVERIFIED, true);
+        assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
+        assertThat(FusionlineJobOptions.speech(conf).unverifiedModel()).isTrue();
+
+        conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_SKEW, Duration.ofSeconds(-1));
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.input.max-event-lag and fusionline.input.max-event-skew"
+                                + " must not be negative");
+        conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_SKEW, Duration.ofMinutes(5));
+        conf.set(FusionlineJobOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES, 10);
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.dead-letters.max-payload-bytes must be at least 1024, was 10");
+    }
+
+    @Test
     void shouldRejectNonPositiveCheckpointIntervalAndUnknownWireFormat() {
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "k:1");

@@ -46,6 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FusionlineJobTest {
 
+    /** A minute ago: inside the job's accepted event-time bounds. */
+    private static final long T0 = System.currentTimeMillis() - 60_000;
+
     @RegisterExtension
     static final MiniClusterExtension FLINK =
             new MiniClusterExtension(
@@ -64,7 +67,7 @@ class FusionlineJobTest {
                             .encode(
                                     TextEvent.newBuilder()
                                             .setSourceId("line-" + (i % 3))
-                                            .setEventTime(Instant.ofEpochMilli(1_000L + i))
+                                            .setEventTime(Instant.ofEpochMilli(T0 + 1_000L + i))
                                             .setKind(TextKind.OPERATOR_NOTE)
                                             .setText(i == 4 ? "cracked housing" : "fine")
                                             .setAttributes(Map.of())
@@ -152,7 +155,7 @@ class FusionlineJobTest {
                                 .encode(
                                         TextEvent.newBuilder()
                                                 .setSourceId("line-0")
-                                                .setEventTime(Instant.ofEpochMilli(5_000L))
+                                                .setEventTime(Instant.ofEpochMilli(T0 + 5_000L))
                                                 .setKind(TextKind.OPERATOR_NOTE)
                                                 .setText("fine")
                                                 .setAttributes(Map.of())
@@ -216,7 +219,7 @@ class FusionlineJobTest {
         return VideoFrame.newBuilder()
                 .setSourceId(source)
                 .setSequence(sequence)
-                .setEventTime(Instant.ofEpochMilli(10_000L + sequence))
+                .setEventTime(Instant.ofEpochMilli(T0 + 10_000L + sequence))
                 .setWidth(size[0])
                 .setHeight(size[1])
                 .setFormat(format)

@@ -87,8 +87,13 @@ public final class BundledModelFolder {
      * what} names the model in messages ("speech model").
      */
     public static void verify(Path dir, Map<String, String> manifest, String what) {
+        Path root = dir.toAbsolutePath().normalize();
         for (Map.Entry<String, String> file : manifest.entrySet()) {
-            Path path = dir.resolve(file.getKey());
+            Path path = root.resolve(file.getKey()).normalize();
+            if (!path.startsWith(root)) {
+                throw new ModelLoadException(
+                        what + " checksum list names " + file.getKey() + ", outside " + dir);
+            }
             if (!Files.isRegularFile(path)) {
                 throw new ModelLoadException(what + " file " + path + " is missing");
             }

@@ -37,8 +37,11 @@ public final class VoskModelLocator {
         return BundledModelFolder.extract(BUNDLED_ID, WHAT);
     }
 
-    /** An external model folder, verified against its {@code SHA256SUMS} when it has one. */
-    public static Path external(Path dir) {
+    /**
+     * An external model folder, verified against its {@code SHA256SUMS}. A folder without one is
+     * refused unless {@code unverified} says to load it unchecked.
+     */
+    public static Path external(Path dir, boolean unverified) {
         if (!Files.isDirectory(dir)) {
             throw new ModelLoadException("speech model folder " + dir + " does not exist");
         }
@@ -47,6 +50,13 @@ public final class VoskModelLocator {
                     "speech model folder " + dir + " has no am/final.mdl: not a Vosk model");
         }
         Path sums = dir.resolve("SHA256SUMS");
+        if (!Files.exists(sums) && !unverified) {
+            throw new ModelLoadException(
+                    "speech model folder "
+                            + dir
+                            + " has no SHA256SUMS: add one (sha256sum of every file) or load it"
+                            + " unchecked with fusionline.speech.model-unverified=true");
+        }
         if (Files.exists(sums)) {
             try {
                 BundledModelFolder.verify(

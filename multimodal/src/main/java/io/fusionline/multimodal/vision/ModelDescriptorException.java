@@ -45,9 +45,25 @@ public final class ModelDescriptorException extends RuntimeException {
 
     /** The model file {@code relative} to the descriptor's folder, which must exist. */
     public static Path modelFile(Path descriptor, String relative, String where) {
-        Path model = descriptor.toAbsolutePath().getParent().resolve(relative);
+        Path folder = descriptor.toAbsolutePath().getParent().normalize();
+        Path model = folder.resolve(relative).normalize();
+        if (!model.startsWith(folder)) {
+            throw new ModelDescriptorException(
+                    where + ": model file " + relative + " is outside the descriptor's folder");
+        }
         if (!Files.isRegularFile(model)) {
             throw new ModelDescriptorException(where + ": model file " + model + " does not exist");
+        }
+        try { // a link inside the folder must not lead out of it either
+            if (!model.toRealPath().startsWith(folder.toRealPath())) {
+                throw new ModelDescriptorException(
+                        where
+                                + ": model file "
+                                + relative
+                                + " links outside the descriptor's folder");
+            }
+        } catch (java.io.IOException e) {
+            throw new ModelDescriptorException(where + ": cannot read model file " + model);
         }
         return model;
     }

@@ -66,6 +66,35 @@ class VisionModelDescriptorTest {
                         + ": model file "
                         + tmp.resolve("missing.onnx")
                         + " does not exist");
+        // a user's descriptor cannot point outside its folder, by path or by link
+        Path outside =
+                Files.write(
+                        tmp.getParent().resolve(tmp.getFileName() + "-outside.onnx"),
+                        new byte[] {1});
+        assertProblem(
+                file,
+                valid.replace("model.onnx", "../" + outside.getFileName()),
+                "vision model descriptor "
+                        + file
+                        + ": model file ../"
+                        + outside.getFileName()
+                        + " is outside the descriptor's folder");
+        assertProblem(
+                file,
+                valid.replace("model.onnx", outside.toString()),
+                "vision model descriptor "
+                        + file
+                        + ": model file "
+                        + outside
+                        + " is outside the descriptor's folder");
+        Files.createSymbolicLink(tmp.resolve("link.onnx"), outside);
+        assertProblem(
+                file,
+                valid.replace("model.onnx", "link.onnx"),
+                "vision model descriptor "
+                        + file
+                        + ": model file link.onnx links outside the descriptor's folder");
+        Files.delete(outside);
         assertThat(VisionModelDescriptor.load(writeOrDelete(file, valid)).inputName())
                 .isEqualTo("x");
     }

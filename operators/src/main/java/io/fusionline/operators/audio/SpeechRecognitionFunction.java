@@ -158,7 +158,8 @@ public final class SpeechRecognitionFunction
         Path dir =
                 options.modelDir() == null
                         ? VoskModelLocator.bundled()
-                        : VoskModelLocator.external(Path.of(options.modelDir()));
+                        : VoskModelLocator.external(
+                                Path.of(options.modelDir()), options.unverifiedModel());
         model = SharedSpeechModel.acquire(dir);
     }
 

@@ -28,7 +28,8 @@ public record SpeechRecognitionOptions(
         Duration maxUtterance,
         Duration idleTimeout,
         Duration partialInterval,
-        int maxLiveStreams)
+        int maxLiveStreams,
+        boolean unverifiedModel)
         implements Serializable {
 
     /** Sample rates accepted (resampled to the model's 16 kHz). */
@@ -65,7 +66,8 @@ public record SpeechRecognitionOptions(
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(30),
                 null,
-                64);
+                64,
+                false);
     }
 
     /** An external model folder; its name becomes the model id. */
@@ -79,7 +81,8 @@ public record SpeechRecognitionOptions(
                 maxUtterance,
                 idleTimeout,
                 partialInterval,
-                maxLiveStreams);
+                maxLiveStreams,
+                unverifiedModel);
     }
 
     public SpeechRecognitionOptions withIdleTimeout(Duration timeout) {
@@ -91,7 +94,8 @@ public record SpeechRecognitionOptions(
                 maxUtterance,
                 timeout,
                 partialInterval,
-                maxLiveStreams);
+                maxLiveStreams,
+                unverifiedModel);
     }
 
     public SpeechRecognitionOptions withReorderChunks(int chunks) {
@@ -103,7 +107,8 @@ public record SpeechRecognitionOptions(
                 maxUtterance,
                 idleTimeout,
                 partialInterval,
-                maxLiveStreams);
+                maxLiveStreams,
+                unverifiedModel);
     }
 
     public SpeechRecognitionOptions withPartialInterval(Duration interval) {
@@ -115,7 +120,22 @@ public record SpeechRecognitionOptions(
                 maxUtterance,
                 idleTimeout,
                 interval,
-                maxLiveStreams);
+                maxLiveStreams,
+                unverifiedModel);
+    }
+
+    /** Lets an external model folder without {@code SHA256SUMS} load unchecked. */
+    public SpeechRecognitionOptions withUnverifiedModel(boolean unverified) {
+        return new SpeechRecognitionOptions(
+                modelDir,
+                modelId,
+                reorderChunks,
+                maxChunkBytes,
+                maxUtterance,
+                idleTimeout,
+                partialInterval,
+                maxLiveStreams,
+                unverified);
     }
 
     public SpeechRecognitionOptions withMaxLiveStreams(int streams) {
@@ -127,7 +147,8 @@ public record SpeechRecognitionOptions(
                 maxUtterance,
                 idleTimeout,
                 partialInterval,
-                streams);
+                streams,
+                unverifiedModel);
     }
 
     private static void requirePositive(String name, Duration d) {
