@@ -4,22 +4,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
-import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * {@link RecordCodec} for Avro single-object encoding. Before Avro decodes a record, {@link
- * AvroBoundsCheck} walks it along its writer schema, so no declared length can make the decoder
- * allocate more than the record's own size. Not thread-safe.
+ * {@link RecordCodec} for Avro single-object encoding. Records are read with a {@link
+ * BoundedDecoder}, which checks every declared length against the bytes left before allocating, so
+ * no record can make the decoder allocate more than its own size. A record written with an older
+ * schema of {@link SchemaHistory} is resolved into the current class. Not thread-safe.
  */
 final class SingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
 
@@ -28,21 +28,22 @@ final class SingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T
 
     private final Schema schema;
     private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
-    private final Map<Long, Schema> writers = new HashMap<>();
+    private final long currentFingerprint;
+    private final SpecificDatumReader<T> currentReader;
+    private final Map<Long, SpecificDatumReader<T>> olderReaders = new HashMap<>();
 
     SingleObjectCodec(Class<T> recordClass) {
         TrustedAvroPackages.install();
         SpecificData model = SpecificData.getForClass(recordClass);
         this.schema = model.getSchema(recordClass);
-        SchemaStore.Cache known = new SchemaStore.Cache();
-        writers.put(SchemaNormalization.parsingFingerprint64(schema), schema);
+        this.currentFingerprint = SchemaNormalization.parsingFingerprint64(schema);
+        this.currentReader = new SpecificDatumReader<>(schema, schema, model);
         for (Schema older : SchemaHistory.olderVersionsOf(schema)) {
-            known.addSchema(older);
-            writers.put(SchemaNormalization.parsingFingerprint64(older), older);
+            olderReaders.put(
+                    SchemaNormalization.parsingFingerprint64(older),
+                    new SpecificDatumReader<>(older, schema, model));
         }
         this.encoder = new BinaryMessageEncoder<>(model, schema);
-        this.decoder = new BinaryMessageDecoder<>(model, schema, known);
     }
 
     @Override
@@ -59,51 +60,63 @@ final class SingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T
 
     @Override
     public T decode(byte[] bytes) throws RecordDecodingException {
+        return decode(bytes, null);
+    }
+
+    /**
+     * Decodes {@code bytes}; when {@code lengths} is given, adds the position of every declared
+     * length and first block count to it (for building hostile variants in tests).
+     */
+    T decode(byte[] bytes, List<Integer> lengths) throws RecordDecodingException {
         String type = schema.getName();
         if (bytes == null || bytes.length == 0) {
             throw new RecordDecodingException("empty payload, expected an Avro " + type);
         }
-        String unbounded = boundsProblem(bytes);
-        if (unbounded != null) {
-            throw new RecordDecodingException(
-                    "corrupt or truncated " + type + " (" + unbounded + ")");
-        }
-        try {
-            return decoder.decode(bytes);
-        } catch (BadHeaderException e) {
-            throw new RecordDecodingException(
-                    "not Avro single-object encoding (expected header C3 01) for " + type, e);
-        } catch (MissingSchemaException e) {
-            throw new RecordDecodingException(
-                    "unknown writer schema for " + type + ": " + e.getMessage(), e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
-            throw new RecordDecodingException(
-                    "corrupt or truncated " + type + " (" + oneLine(e) + ")", e);
-        } catch (RuntimeException e) {
-            // Avro's binary decoder reports some corruptions as NegativeArraySize, OutOfMemory
-            // guards or UnsupportedOperation; all of them are a bad input, never a bad job.
-            throw new RecordDecodingException("undecodable " + type + " (" + oneLine(e) + ")", e);
-        }
-    }
-
-    /**
-     * The bounds problem of a record whose header names a known writer schema; null when there is
-     * none, or when the header is not ours (Avro's decoder then refuses it without allocating).
-     */
-    private String boundsProblem(byte[] bytes) {
         if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != 0x01) {
-            return null;
+            throw new RecordDecodingException(
+                    "not Avro single-object encoding (expected header C3 01) for " + type);
         }
         long fingerprint = 0;
         for (int i = 9; i >= 2; i--) {
             fingerprint = (fingerprint << 8) | (bytes[i] & 0xffL);
         }
-        Schema writer = writers.get(fingerprint);
-        return writer == null ? null : AvroBoundsCheck.problemWith(writer, bytes, HEADER_BYTES);
+        SpecificDatumReader<T> reader =
+                fingerprint == currentFingerprint ? currentReader : olderReaders.get(fingerprint);
+        if (reader == null) {
+            throw new RecordDecodingException(
+                    "unknown writer schema for "
+                            + type
+                            + ": fingerprint "
+                            + HexFormat.of().formatHex(bytes, 2, HEADER_BYTES));
+        }
+        BoundedDecoder in = new BoundedDecoder(bytes, HEADER_BYTES, lengths);
+        T record;
+        try {
+            record = reader.read(null, in);
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
+            throw new RecordDecodingException(
+                    "corrupt or truncated " + type + " (" + oneLine(e) + ")", e);
+        } catch (RuntimeException e) {
+            // Avro's readers report some corruptions as ClassCast or UnsupportedOperation; all of
+            // them are a bad input, never a bad job.
+            throw new RecordDecodingException("undecodable " + type + " (" + oneLine(e) + ")", e);
+        }
+        if (in.remaining() > 0) {
+            throw new RecordDecodingException(
+                    "corrupt or truncated "
+                            + type
+                            + " ("
+                            + in.remaining()
+                            + " bytes after the end of the record)");
+        }
+        return record;
     }
 
     private static String oneLine(Throwable e) {
         String message = e.getMessage();
+        if (e instanceof IOException && message != null) {
+            return message.replace('\n', ' ');
+        }
         String text = e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         return text.replace('\n', ' ');
     }

@@ -31,7 +31,7 @@ public final class HostileRecords {
         Schema schema = SpecificData.get().getSchema(valid.getClass());
         byte[] bytes = encode(valid);
         List<Variant> variants = new ArrayList<>();
-        for (int at : AvroBoundsCheck.lengthOffsets(schema, bytes, HEADER_BYTES)) {
+        for (int at : lengthOffsets(valid, bytes)) {
             int rest = skipVarint(bytes, at);
             long left = bytes.length - rest;
             for (long length : new long[] {BOMB, left + 1, -1}) {
@@ -54,6 +54,21 @@ public final class HostileRecords {
                             valid.getSchema().getName() + " cut at " + n, Arrays.copyOf(bytes, n)));
         }
         return variants;
+    }
+
+    /** Where each declared length and first block count of {@code valid}'s encoding starts. */
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecord> List<Integer> lengthOffsets(T valid, byte[] bytes) {
+        List<Integer> lengths = new ArrayList<>();
+        SingleObjectCodec<T> codec =
+                (SingleObjectCodec<T>)
+                        SingleObjectWireFormat.INSTANCE.codec((Class<T>) valid.getClass());
+        try {
+            codec.decode(bytes, lengths);
+        } catch (RecordDecodingException e) {
+            throw new IllegalArgumentException("not a valid record: " + e.getMessage(), e);
+        }
+        return lengths;
     }
 
     @SuppressWarnings("unchecked")
