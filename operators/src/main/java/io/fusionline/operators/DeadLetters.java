@@ -2,6 +2,7 @@ package io.fusionline.operators;
 
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.ops.KafkaOrigin;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,13 +37,29 @@ public final class DeadLetters {
     private DeadLetters() {}
 
     /**
-     * A dead letter for a decoded record rejected by a later {@code stage}, where the Kafka
-     * coordinates are no longer known (partition and offset -1); {@code payload} is the record
-     * re-encoded.
+     * A dead letter for a decoded record rejected by a later {@code stage}; {@code payload} is the
+     * record re-encoded. {@code origin} is where the decode stage read it; null for a record the
+     * job derived (a transcript), whose dead letter then names {@code topic} with partition and
+     * offset -1.
      */
     public static DeadLetter of(
-            String topic, byte[] key, byte[] payload, String stage, String reason) {
-        return of(new RawRecord(topic, -1, -1, 0L, key, payload), stage, reason);
+            KafkaOrigin origin,
+            String topic,
+            byte[] key,
+            byte[] payload,
+            String stage,
+            String reason) {
+        RawRecord read =
+                origin == null
+                        ? new RawRecord(topic, -1, -1, 0L, key, payload)
+                        : new RawRecord(
+                                origin.getTopic(),
+                                origin.getPartition(),
+                                origin.getOffset(),
+                                0L,
+                                key,
+                                payload);
+        return of(read, stage, reason);
     }
 
     /** A dead letter for a raw Kafka record rejected by {@code stage}. */

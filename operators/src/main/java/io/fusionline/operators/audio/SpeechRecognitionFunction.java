@@ -493,6 +493,7 @@ public final class SpeechRecognitionFunction
         ctx.output(
                 DeadLetters.TAG,
                 DeadLetters.of(
+                        chunk.getOrigin(),
                         audioTopic,
                         chunk.getSourceId().getBytes(StandardCharsets.UTF_8),
                         codec.encode(chunk),

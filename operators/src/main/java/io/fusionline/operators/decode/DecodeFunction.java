@@ -3,6 +3,7 @@ package io.fusionline.operators.decode;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.Failures;
 import io.fusionline.operators.kafka.RawRecord;
+import io.fusionline.schema.ops.KafkaOrigin;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.RecordDecodingException;
 import io.fusionline.schema.serde.WireFormat;
@@ -24,7 +25,8 @@ import org.apache.flink.util.Collector;
  * <p>Validation is the record type's own {@link RecordValidator}, then the {@link InputLimits}
  * every input keeps: its {@code sourceId} and its {@code eventTime} against the wall clock. Any
  * {@link Throwable} a codec or validator throws on a record (an {@code Error} included) makes that
- * record a dead letter too.
+ * record a dead letter too. An accepted record leaves with its Kafka coordinates in its {@code
+ * origin} field, so that later stages' dead letters keep them.
  *
  * <p>Metrics: {@code decoded}, {@code deadLettered}.
  */
@@ -42,6 +44,7 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
     private transient RecordCodec<T> codec;
     private transient int sourceIdField;
     private transient int eventTimeField;
+    private transient int originField;
     private transient Counter decoded;
     private transient Counter deadLettered;
 
@@ -65,6 +68,7 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
         Schema schema = SpecificData.get().getSchema(recordClass);
         sourceIdField = schema.getField("sourceId").pos();
         eventTimeField = schema.getField("eventTime").pos();
+        originField = schema.getField("origin").pos();
         decoded = getRuntimeContext().getMetricGroup().counter("decoded");
         deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
     }
@@ -95,6 +99,9 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
             return;
         }
         decoded.inc();
+        // where it was read, so that a later stage's dead letter names it (a producer's value is
+        // overwritten)
+        record.put(originField, new KafkaOrigin(raw.topic, raw.partition, raw.offset));
         out.collect(record);
     }
 

@@ -479,9 +479,11 @@ public final class AlignmentFunction
         byte[] key = source.getBytes(StandardCharsets.UTF_8);
         if (in.getVision() != null) {
             byte[] payload = visionCodec.encode(in.getVision());
-            return DeadLetters.of(visionTopic, key, payload, STAGE, reason);
+            return DeadLetters.of(
+                    in.getVision().getOrigin(), visionTopic, key, payload, STAGE, reason);
         }
         byte[] payload = textCodec.encode(in.getText().getEvent());
-        return DeadLetters.of(textTopic, key, payload, STAGE, reason);
+        return DeadLetters.of(
+                in.getText().getEvent().getOrigin(), textTopic, key, payload, STAGE, reason);
     }
 }

@@ -187,13 +187,19 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                     DeadLetters.TAG,
                     new StreamRecord<>(
                             DeadLetters.of(
-                                    visionTopic, key, visionCodec.encode(frame), STAGE, why)));
+                                    frame.getOrigin(),
+                                    visionTopic,
+                                    key,
+                                    visionCodec.encode(frame),
+                                    STAGE,
+                                    why)));
         }
         for (TextFeatures text : window.getTexts()) {
             output.collect(
                     DeadLetters.TAG,
                     new StreamRecord<>(
                             DeadLetters.of(
+                                    text.getEvent().getOrigin(),
                                     textTopic,
                                     key,
                                     textCodec.encode(text.getEvent()),
@@ -215,6 +221,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                         DeadLetters.TAG,
                         new StreamRecord<>(
                                 DeadLetters.of(
+                                        frame.getOrigin(),
                                         visionTopic,
                                         window.getSourceId().getBytes(StandardCharsets.UTF_8),
                                         visionCodec.encode(frame),

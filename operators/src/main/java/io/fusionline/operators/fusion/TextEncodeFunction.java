@@ -87,6 +87,7 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
             ctx.output(
                     DeadLetters.TAG,
                     DeadLetters.of(
+                            event.getOrigin(),
                             textTopic,
                             event.getSourceId().getBytes(StandardCharsets.UTF_8),
                             codec.encode(event),

