@@ -3,9 +3,7 @@ package io.fusionline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.deploy.simulate.WorldSimulator;
-import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import io.fusionline.operators.fusion.FusionDecisionOperator;
@@ -18,12 +16,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -119,16 +114,8 @@ class FusionPipelineITCase {
      */
     private static Map<String, Decision> runAndCheckExactlyOnce(Configuration conf, int items)
             throws Exception {
-        StreamExecutionEnvironment env = TestJobs.environment(conf);
-        FusionlineJob.onKafka(conf)
-                .textEvents(KafkaConnectors.textEventsSource(conf, OffsetsInitializer.latest()))
-                .audio(KafkaConnectors.audioSource(conf, OffsetsInitializer.latest()))
-                .frames(KafkaConnectors.framesSource(conf, OffsetsInitializer.latest()))
-                .build()
-                .addTo(env);
-        env.executeAsync(conf.get(FusionlineJobOptions.PROFILE) + "-it")
-                .getJobExecutionResult()
-                .get(4, TimeUnit.MINUTES);
+        TestJobs.runOverWhatIsThere(
+                TestJobs.environment(conf), conf, conf.get(FusionlineJobOptions.PROFILE) + "-it");
 
         KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers());
         List<Decision> decisions =
@@ -194,27 +181,6 @@ class FusionPipelineITCase {
     }
 
     private static Configuration conf(String test, String profile) {
-        Configuration conf = TestJobs.jobConf(KAFKA.bootstrapServers(), test);
-        conf.set(FusionlineJobOptions.PROFILE, profile);
-        conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
-        conf.set(FusionlineJobOptions.FRAMES_TOPIC, test + "-frames");
-        conf.set(FusionlineJobOptions.AUDIO_TOPIC, test + "-audio");
-        conf.set(FusionlineJobOptions.TRANSCRIPTS_TOPIC, test + "-transcripts");
-        conf.set(FusionlineJobOptions.VISION_FEATURES_TOPIC, test + "-features");
-        conf.set(FusionlineJobOptions.GROUND_TRUTH_TOPIC, test + "-truth");
-        conf.set(FusionlineJobOptions.ALERTS_TOPIC, test + "-alerts");
-        FusionlineJobOptions.validate(conf);
-        KAFKA.createTopics(
-                2,
-                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
-                test + "-frames",
-                test + "-audio",
-                test + "-transcripts",
-                test + "-features",
-                test + "-truth",
-                test + "-alerts",
-                conf.get(FusionlineJobOptions.DECISIONS_TOPIC),
-                conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC));
-        return conf;
+        return TestJobs.worldConf(KAFKA, test, profile);
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.deploy.kafka.InputProducers;
 import io.fusionline.deploy.simulate.WorldSimulator;
-import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import io.fusionline.operators.decode.DecodeFunction;
@@ -41,8 +39,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -108,17 +104,11 @@ class HostileInputITCase {
 
     private static void runAndReconcile(Configuration conf, Hostile hostile, int items)
             throws Exception {
-        StreamExecutionEnvironment env = TestJobs.environmentWithoutRestarts(conf);
-        FusionlineJob.onKafka(conf)
-                .textEvents(KafkaConnectors.textEventsSource(conf, OffsetsInitializer.latest()))
-                .audio(KafkaConnectors.audioSource(conf, OffsetsInitializer.latest()))
-                .frames(KafkaConnectors.framesSource(conf, OffsetsInitializer.latest()))
-                .build()
-                .addTo(env);
         // without restarts, a job that finishes had none
-        env.executeAsync(conf.get(FusionlineJobOptions.PROFILE) + "-hostile-it")
-                .getJobExecutionResult()
-                .get(5, TimeUnit.MINUTES);
+        TestJobs.runOverWhatIsThere(
+                TestJobs.environmentWithoutRestarts(conf),
+                conf,
+                conf.get(FusionlineJobOptions.PROFILE) + "-hostile-it");
 
         KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers());
         List<DeadLetter> dead =
@@ -186,31 +176,11 @@ class HostileInputITCase {
     }
 
     private static Configuration conf(String test, String profile) throws Exception {
-        Configuration conf = TestJobs.jobConf(KAFKA.bootstrapServers(), test);
-        conf.set(FusionlineJobOptions.PROFILE, profile);
-        conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
-        conf.set(FusionlineJobOptions.FRAMES_TOPIC, test + "-frames");
-        conf.set(FusionlineJobOptions.AUDIO_TOPIC, test + "-audio");
-        conf.set(FusionlineJobOptions.TRANSCRIPTS_TOPIC, test + "-transcripts");
-        conf.set(FusionlineJobOptions.VISION_FEATURES_TOPIC, test + "-features");
-        conf.set(FusionlineJobOptions.GROUND_TRUTH_TOPIC, test + "-truth");
-        conf.set(FusionlineJobOptions.ALERTS_TOPIC, test + "-alerts");
+        Configuration conf = TestJobs.worldConf(KAFKA, test, profile);
         // bounds for a live world: a day-old or an hour-ahead input is refused
         conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_LAG, Duration.ofDays(1));
         conf.set(FusionlineJobOptions.INPUT_MAX_EVENT_SKEW, Duration.ofMinutes(5));
         conf.set(FusionlineJobOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES, DEAD_LETTER_PAYLOAD);
-        FusionlineJobOptions.validate(conf);
-        KAFKA.createTopics(
-                2,
-                conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC),
-                test + "-frames",
-                test + "-audio",
-                test + "-transcripts",
-                test + "-features",
-                test + "-truth",
-                test + "-alerts",
-                conf.get(FusionlineJobOptions.DECISIONS_TOPIC),
-                conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC));
         try (Admin admin =
                 Admin.create(
                         Map.of(

@@ -2,9 +2,11 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusionline.deploy.kafka.FusionlineTopics;
 import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
@@ -15,9 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -55,6 +59,35 @@ final class TestJobs {
         conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
         conf.set(FusionlineJobOptions.PROFILE, FusionlineJobOptions.TEXT_PROFILE);
         return conf;
+    }
+
+    /**
+     * Options of a world profile's job (the profile's built-in models) on fresh topics named after
+     * {@code test}, all of them created.
+     */
+    static Configuration worldConf(KafkaBrokerExtension kafka, String test, String profile) {
+        Configuration conf = jobConf(kafka.bootstrapServers(), test);
+        conf.set(FusionlineJobOptions.PROFILE, profile);
+        conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
+        FusionlineTopics.namedAfter(conf, test);
+        FusionlineJobOptions.validate(conf);
+        kafka.createTopics(2, FusionlineTopics.names(conf).toArray(String[]::new));
+        return conf;
+    }
+
+    /**
+     * Runs the job of {@code conf} in {@code env} over what its input topics hold now, until it has
+     * read all of it (bounded sources), at most 5 minutes.
+     */
+    static void runOverWhatIsThere(StreamExecutionEnvironment env, Configuration conf, String name)
+            throws Exception {
+        FusionlineJob.onKafka(conf)
+                .textEvents(KafkaConnectors.textEventsSource(conf, OffsetsInitializer.latest()))
+                .audio(KafkaConnectors.audioSource(conf, OffsetsInitializer.latest()))
+                .frames(KafkaConnectors.framesSource(conf, OffsetsInitializer.latest()))
+                .build()
+                .addTo(env);
+        env.executeAsync(name).getJobExecutionResult().get(5, TimeUnit.MINUTES);
     }
 
     /** Flink settings: a bounded restart strategy, so a broken job fails the test. */

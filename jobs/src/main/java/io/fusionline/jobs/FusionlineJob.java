@@ -81,6 +81,7 @@ public final class FusionlineJob {
     private final Sink<DeadLetter> deadLetters;
     private final WireFormat wireFormat;
     private final Duration maxOutOfOrderness;
+    private final Duration alignmentMaxHold;
     private final Duration sourceIdleTimeout;
     private final Duration stateIdleTimeout;
     private final UnaryOperator<DataStream<TextEvent>> textInterceptor;
@@ -129,6 +130,7 @@ public final class FusionlineJob {
         this.deadLetters = b.deadLetters;
         this.wireFormat = b.wireFormat;
         this.maxOutOfOrderness = b.maxOutOfOrderness;
+        this.alignmentMaxHold = b.alignmentMaxHold;
         this.sourceIdleTimeout = b.sourceIdleTimeout;
         this.stateIdleTimeout = b.stateIdleTimeout;
         this.textInterceptor = b.textInterceptor;
@@ -377,14 +379,15 @@ public final class FusionlineJob {
                 inputs.keyBy(AlignmentFunction::sourceId)
                         .process(
                                 new AlignmentFunction(
-                                        fusion.span(),
-                                        maxOutOfOrderness,
-                                        fusion.idleClose(),
-                                        stateIdleTimeout,
-                                        wireFormat,
-                                        visionFeaturesTopic,
-                                        textEventsTopic,
-                                        fusion.provisionalAlerts()),
+                                                fusion.span(),
+                                                maxOutOfOrderness,
+                                                fusion.idleClose(),
+                                                stateIdleTimeout,
+                                                wireFormat,
+                                                visionFeaturesTopic,
+                                                textEventsTopic,
+                                                fusion.provisionalAlerts())
+                                        .withMaxHold(alignmentMaxHold),
                                 new AvroTypeInfo<>(AlignedWindow.class))
                         .uid("align")
                         .name("align (event time, per source)")
@@ -437,6 +440,7 @@ public final class FusionlineJob {
         private Sink<DeadLetter> deadLetters;
         private WireFormat wireFormat;
         private Duration maxOutOfOrderness;
+        private Duration alignmentMaxHold;
         private Duration sourceIdleTimeout;
         private Duration stateIdleTimeout;
         private UnaryOperator<DataStream<TextEvent>> textInterceptor = UnaryOperator.identity();
@@ -477,6 +481,8 @@ public final class FusionlineJob {
         public Builder options(Configuration conf) {
             wireFormat = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
             maxOutOfOrderness = conf.get(FusionlineJobOptions.MAX_OUT_OF_ORDERNESS);
+            alignmentMaxHold =
+                    conf.getOptional(FusionlineJobOptions.ALIGNMENT_MAX_HOLD).orElse(null);
             sourceIdleTimeout = conf.get(FusionlineJobOptions.SOURCE_IDLE_TIMEOUT);
             stateIdleTimeout = conf.get(FusionlineJobOptions.STATE_IDLE_TIMEOUT);
             speech = FusionlineJobOptions.speech(conf);

@@ -338,6 +338,19 @@ public final class FusionlineJobOptions {
                     .withDescription(
                             "A partition without input this long stops holding back watermarks.");
 
+    public static final ConfigOption<Duration> ALIGNMENT_MAX_HOLD =
+            ConfigOptions.key("fusionline.alignment.max-hold")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Unset (the default): a source's windows wait for the watermark, which"
+                                    + " keeps slow branches (speech working off a backlog) in step,"
+                                    + " but lets a lagging source that is alone on a decode subtask"
+                                    + " hold other sources back. Set (e.g. to the out-of-orderness):"
+                                    + " no source is held back longer than this beyond its own"
+                                    + " clock, and a branch that falls further behind makes its"
+                                    + " outputs late (dead letters).");
+
     public static final ConfigOption<Duration> INPUT_MAX_EVENT_LAG =
             ConfigOptions.key("fusionline.input.max-event-lag")
                     .durationType()

@@ -115,6 +115,7 @@ public final class AlignmentFunction
 
     private final Duration span;
     private final Duration outOfOrderness;
+    private final Duration maxHold;
     private final Duration idleClose;
     private final Duration stateIdleTimeout;
     private final WireFormat wireFormat;
@@ -158,14 +159,58 @@ public final class AlignmentFunction
             String visionTopic,
             String textTopic,
             boolean provisional) {
+        this(
+                span,
+                outOfOrderness,
+                null,
+                idleClose,
+                stateIdleTimeout,
+                wireFormat,
+                visionTopic,
+                textTopic,
+                provisional);
+    }
+
+    private AlignmentFunction(
+            Duration span,
+            Duration outOfOrderness,
+            Duration maxHold,
+            Duration idleClose,
+            Duration stateIdleTimeout,
+            WireFormat wireFormat,
+            String visionTopic,
+            String textTopic,
+            boolean provisional) {
         this.provisional = provisional;
         this.span = span;
         this.outOfOrderness = outOfOrderness;
+        this.maxHold = maxHold;
         this.idleClose = idleClose;
         this.stateIdleTimeout = stateIdleTimeout;
         this.wireFormat = wireFormat;
         this.visionTopic = visionTopic;
         this.textTopic = textTopic;
+    }
+
+    /**
+     * This function, but a source that keeps sending is held back by the watermark by at most
+     * {@code maxHold} beyond its own clock less the out-of-orderness, and a source quiet for {@code
+     * span + out-of-orderness + maxHold} closes its windows whatever the watermark: no lagging
+     * source anywhere can hold it back longer. The price: a slower branch (speech recognition
+     * working off a backlog) that falls more than {@code maxHold} behind makes its outputs late.
+     * Null: no bound (the default).
+     */
+    public AlignmentFunction withMaxHold(Duration maxHold) {
+        return new AlignmentFunction(
+                span,
+                outOfOrderness,
+                maxHold,
+                idleClose,
+                stateIdleTimeout,
+                wireFormat,
+                visionTopic,
+                textTopic,
+                provisional);
     }
 
     /** The input's event time in epoch ms. */
@@ -307,10 +352,19 @@ public final class AlignmentFunction
         }
         Long latest = clock.value();
         Long last = arrived.value();
-        if (latest == null || last == null || now - last >= quiet()) {
+        if (latest == null || last == null) {
             return watermark;
         }
-        return Math.min(watermark, latest - outOfOrderness.toMillis());
+        long quietFor = now - last;
+        if (maxHold != null && quietFor >= quiet() + maxHold.toMillis()) {
+            return Long.MAX_VALUE; // quiet long enough: not held back by anyone
+        }
+        if (quietFor >= quiet()) {
+            return watermark;
+        }
+        long own = latest - outOfOrderness.toMillis();
+        long bound = Math.min(watermark, own);
+        return maxHold == null ? bound : Math.max(bound, own - maxHold.toMillis());
     }
 
     /**

@@ -41,13 +41,7 @@ class DecodeFunctionTest {
 
     @Test
     void shouldPassGoodRecordsAndDeadLetterEveryBadOneWithReason() throws Exception {
-        OneInputStreamOperatorTestHarness<RawRecord, TextEvent> harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        new DecodeFunction<>(
-                                TextEvent.class,
-                                SingleObjectWireFormat.INSTANCE,
-                                new TextEventValidator(),
-                                InputLimits.DEFAULT));
+        OneInputStreamOperatorTestHarness<RawRecord, TextEvent> harness = textEvents();
 
         harness.processElement(raw(0, good), 1);
         harness.processElement(raw(1, "garbage".getBytes(StandardCharsets.UTF_8)), 1);
@@ -89,13 +83,7 @@ class DecodeFunctionTest {
                                         .setKind(TextKind.OTHER)
                                         .setText("x")
                                         .build());
-        OneInputStreamOperatorTestHarness<RawRecord, TextEvent> harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        new DecodeFunction<>(
-                                TextEvent.class,
-                                SingleObjectWireFormat.INSTANCE,
-                                new TextEventValidator(),
-                                InputLimits.DEFAULT));
+        OneInputStreamOperatorTestHarness<RawRecord, TextEvent> harness = textEvents();
 
         harness.processElement(raw(9, noSource), 1);
 
@@ -108,13 +96,7 @@ class DecodeFunctionTest {
 
     @Test
     void shouldDeadLetterEveryFieldOutsideTheInputLimitsWithAOneLineReason() throws Exception {
-        OneInputStreamOperatorTestHarness<RawRecord, TextEvent> harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        new DecodeFunction<>(
-                                TextEvent.class,
-                                SingleObjectWireFormat.INSTANCE,
-                                new TextEventValidator(),
-                                InputLimits.DEFAULT));
+        OneInputStreamOperatorTestHarness<RawRecord, TextEvent> harness = textEvents();
         Map<String, String> tooMany = new java.util.HashMap<>();
         for (int i = 0; i < 65; i++) {
             tooMany.put("a" + i, "v");
@@ -172,6 +154,17 @@ class DecodeFunctionTest {
                 .setAttributes(attributes)
                 .setFeatures(f)
                 .build();
+    }
+
+    /** A harness around the text events' decode stage with the default limits. */
+    private static OneInputStreamOperatorTestHarness<RawRecord, TextEvent> textEvents()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forProcessFunction(
+                new DecodeFunction<>(
+                        TextEvent.class,
+                        SingleObjectWireFormat.INSTANCE,
+                        new TextEventValidator(),
+                        InputLimits.DEFAULT));
     }
 
     private static RawRecord raw(long offset, byte[] value) {

@@ -54,18 +54,28 @@ class AlignmentFunctionTest {
                     org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore,
                     boolean provisional)
                     throws Exception {
+        return open(restore, provisional, null);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AlignmentInput, AlignedWindow>
+            open(
+                    org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore,
+                    boolean provisional,
+                    Duration maxHold)
+                    throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
                                 new AlignmentFunction(
-                                        Duration.ofMillis(SPAN),
-                                        Duration.ofMillis(OUT_OF_ORDERNESS),
-                                        Duration.ofMillis(IDLE_CLOSE),
-                                        Duration.ofHours(1),
-                                        WireFormat.named("single-object"),
-                                        "vision-features",
-                                        "text-events",
-                                        provisional)),
+                                                Duration.ofMillis(SPAN),
+                                                Duration.ofMillis(OUT_OF_ORDERNESS),
+                                                Duration.ofMillis(IDLE_CLOSE),
+                                                Duration.ofHours(1),
+                                                WireFormat.named("single-object"),
+                                                "vision-features",
+                                                "text-events",
+                                                provisional)
+                                        .withMaxHold(maxHold)),
                         AlignmentFunction::sourceId,
                         Types.STRING);
         if (restore != null) {
@@ -318,6 +328,35 @@ class AlignmentFunctionTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).getSourceId()).isEqualTo("line-2");
         assertThat(out.get(0).getVision().size() + out.get(0).getTexts().size()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldHoldAnActiveSourceBackNoLongerThanTheMaxHoldWhenTheWatermarkIsStuck()
+            throws Exception {
+        // A source lagging alone on another decode subtask keeps the watermark at 10 s while
+        // line-1 sends parts up to 60 s.
+        for (Duration maxHold : new Duration[] {null, Duration.ofMillis(OUT_OF_ORDERNESS)}) {
+            try (var h = open(null, false, maxHold)) {
+                h.setProcessingTime(0);
+                h.processWatermark(new Watermark(10_000));
+                for (long t = 20_000; t <= 60_000; t += 10_000) {
+                    h.processElement(frame("line-1", t, t / 10_000), t);
+                }
+                List<Long> closed =
+                        h.extractOutputValues().stream()
+                                .map(w -> w.getStart().toEpochMilli())
+                                .toList();
+                if (maxHold == null) {
+                    assertThat(closed).as("held by the watermark").isEmpty();
+                } else {
+                    // own clock 60 s - 2 s out-of-orderness - 2 s hold = 56 s: windows to there
+                    assertThat(closed).containsExactly(20_000L, 30_000L, 40_000L, 50_000L);
+                    // and once quiet for span + out-of-orderness + hold, the last one closes too
+                    h.setProcessingTime(QUIET + OUT_OF_ORDERNESS + IDLE_CLOSE);
+                    assertThat(h.extractOutputValues()).hasSize(5);
+                }
+            }
+        }
     }
 
     static AlignmentInput frame(String source, long time, long sequence) {

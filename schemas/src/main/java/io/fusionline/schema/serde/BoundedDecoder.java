@@ -202,17 +202,7 @@ final class BoundedDecoder extends Decoder {
                 throw new IOException("impossible item count at byte " + at);
             }
             count = -count;
-            long blockBytes = varint(10);
-            if (blockBytes < 0 || blockBytes > remaining()) {
-                throw new IOException(
-                        "block of "
-                                + blockBytes
-                                + " bytes at byte "
-                                + at
-                                + ", "
-                                + remaining()
-                                + " left");
-            }
+            blockBytes(at); // checked; the items are read one by one
         }
         long most = keyed ? remaining() : (long) remaining() + MAX_EMPTY_ITEMS;
         if (count > most) {
@@ -237,19 +227,26 @@ final class BoundedDecoder extends Decoder {
             if (count >= 0) {
                 return count;
             }
-            long blockBytes = varint(10);
-            if (blockBytes < 0 || blockBytes > remaining()) {
-                throw new IOException(
-                        "block of "
-                                + blockBytes
-                                + " bytes at byte "
-                                + at
-                                + ", "
-                                + remaining()
-                                + " left");
-            }
-            pos += (int) blockBytes;
+            pos += (int) blockBytes(at);
         }
+    }
+
+    /**
+     * The byte size of a block that declares one (after a negative count), at most the bytes left.
+     */
+    private long blockBytes(int at) throws IOException {
+        long blockBytes = varint(10);
+        if (blockBytes < 0 || blockBytes > remaining()) {
+            throw new IOException(
+                    "block of "
+                            + blockBytes
+                            + " bytes at byte "
+                            + at
+                            + ", "
+                            + remaining()
+                            + " left");
+        }
+        return blockBytes;
     }
 
     /** A declared length of {@code what}, at most the bytes left. */
