@@ -163,20 +163,12 @@ class DeploymentManifestsTest {
         }
     }
 
-    /** Options the way {@link FusionlineJobMain} reads them: --bootstrap and --set key=value. */
+    /** The job's options as {@link FusionlineJobMain} reads the manifest's arguments, checked. */
     private static Configuration jobConfiguration(JsonNode args) {
         List<String> list = texts(args);
-        Configuration conf = new Configuration();
-        for (int i = 0; i < list.size() - 1; i++) {
-            if (list.get(i).equals("--bootstrap")) {
-                conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, list.get(i + 1));
-            } else if (list.get(i).equals("--set")) {
-                String[] kv = list.get(i + 1).split("=", 2);
-                conf.setString(kv[0], kv[1]);
-            }
-        }
-        assertThat(conf.getOptional(FusionlineJobOptions.BOOTSTRAP_SERVERS)).isPresent();
-        return conf;
+        int main = list.indexOf("--job-classname"); // Flink's standalone-job: program args follow
+        List<String> program = main < 0 ? list : list.subList(main + 2, list.size());
+        return FusionlineJobMain.configuration(program.toArray(String[]::new));
     }
 
     /**

@@ -30,8 +30,9 @@ public final class FusionlineJobMain implements Callable<Integer> {
     @Option(
             names = "--checkpoint-interval",
             paramLabel = "DURATION",
-            description = "Checkpoint interval, e.g. PT2S (default: ${DEFAULT-VALUE}).",
-            defaultValue = "PT2S")
+            description =
+                    "Checkpoint interval, e.g. PT2S; the same as --set"
+                            + " fusionline.checkpoint-interval=... (default: that option's, PT2S).")
     Duration checkpointInterval;
 
     @Option(
@@ -40,12 +41,35 @@ public final class FusionlineJobMain implements Callable<Integer> {
             description = "Any fusionline.* job option, e.g. fusionline.topic.decisions=out.")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Override
-    public Integer call() throws Exception {
+    /**
+     * The job configuration {@code args} describe, checked: every option given wins over its
+     * default, and an unknown {@code fusionline.*} key is refused with the close ones named.
+     *
+     * @throws IllegalArgumentException with a one-line message for bad options
+     */
+    public static Configuration configuration(String... args) {
+        FusionlineJobMain main = new FusionlineJobMain();
+        try {
+            new CommandLine(main).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return main.configuration();
+    }
+
+    private Configuration configuration() {
         Configuration conf = Configuration.fromMap(settings);
         conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
-        conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        if (checkpointInterval != null) {
+            conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        }
         FusionlineJobOptions.validate(conf);
+        return conf;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Configuration conf = configuration();
         KafkaPreflight.requireReachable(bootstrap, Duration.ofSeconds(10));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -507,7 +507,53 @@ public final class FusionlineJobOptions {
      *
      * @throws IllegalArgumentException with a one-line message naming the bad setting
      */
+    /** The key of every option of this class. */
+    public static java.util.Set<String> keys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field field : FusionlineJobOptions.class.getFields()) {
+            if (ConfigOption.class.isAssignableFrom(field.getType())
+                    && java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                try {
+                    keys.add(((ConfigOption<?>) field.get(null)).key());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** Refuses a {@code fusionline.*} key that is no option, naming the closest ones. */
+    private static void requireKnownKeys(Configuration conf) {
+        java.util.Set<String> known = keys();
+        for (String key : conf.keySet()) {
+            if (!key.startsWith("fusionline.") || known.contains(key)) {
+                continue;
+            }
+            java.util.List<String> close =
+                    known.stream()
+                            .sorted(
+                                    java.util.Comparator.comparingInt(
+                                            (String k) ->
+                                                    io.fusionline.multimodal.EditDistance
+                                                            .characters(key, k)))
+                            .filter(
+                                    k ->
+                                            io.fusionline.multimodal.EditDistance.characters(key, k)
+                                                    <= Math.max(2, key.length() / 8))
+                            .limit(3)
+                            .toList();
+            throw new IllegalArgumentException(
+                    "unknown option "
+                            + key
+                            + (close.isEmpty()
+                                    ? " (fusionline-job --help lists them)"
+                                    : " (did you mean " + String.join(", ", close) + "?)"));
+        }
+    }
+
     public static void validate(Configuration conf) {
+        requireKnownKeys(conf);
         String bootstrap = conf.get(BOOTSTRAP_SERVERS);
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new IllegalArgumentException(BOOTSTRAP_SERVERS.key() + " is not set");

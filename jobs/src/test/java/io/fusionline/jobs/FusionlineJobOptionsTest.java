@@ -70,6 +70,44 @@ class FusionlineJobOptionsTest {
     }
 
     @Test
+    void shouldRefuseAnUnknownOptionNamingTheCloseOnes() {
+        assertThatThrownBy(
+                        () ->
+                                FusionlineJobMain.configuration(
+                                        "--bootstrap",
+                                        "k:1",
+                                        "--set",
+                                        "fusionline.topic.decision=x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "unknown option fusionline.topic.decision (did you mean"
+                                + " fusionline.topic.decisions?)");
+        assertThatThrownBy(
+                        () ->
+                                FusionlineJobMain.configuration(
+                                        "--bootstrap", "k:1", "--set", "fusionline.nothing=1"))
+                .hasMessage("unknown option fusionline.nothing (fusionline-job --help lists them)");
+    }
+
+    @Test
+    void shouldLetAnExplicitSettingWinOverTheDefault() {
+        Configuration set =
+                FusionlineJobMain.configuration(
+                        "--bootstrap", "k:1", "--set", "fusionline.checkpoint-interval=PT7S");
+        assertThat(set.get(FusionlineJobOptions.CHECKPOINT_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(7));
+        Configuration flag =
+                FusionlineJobMain.configuration(
+                        "--bootstrap", "k:1", "--checkpoint-interval", "PT3S");
+        assertThat(flag.get(FusionlineJobOptions.CHECKPOINT_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(
+                        FusionlineJobMain.configuration("--bootstrap", "k:1")
+                                .get(FusionlineJobOptions.CHECKPOINT_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void shouldRejectNonPositiveCheckpointIntervalAndUnknownWireFormat() {
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "k:1");
