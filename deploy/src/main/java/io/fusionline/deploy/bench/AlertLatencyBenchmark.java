@@ -1,6 +1,7 @@
 package io.fusionline.deploy.bench;
 
 import io.fusionline.deploy.LocalRuntime;
+import io.fusionline.deploy.Stats;
 import io.fusionline.deploy.kafka.CommittedConsumers;
 import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
@@ -91,17 +92,7 @@ public final class AlertLatencyBenchmark {
             int provisionalFirst,
             int cleared,
             double[] firstAlertMillis,
-            double[] windowAlertMillis) {
-
-        /** Percentile {@code p} (0..100) of sorted {@code values}, nearest rank; NaN when empty. */
-        public static double percentile(double[] sorted, double p) {
-            if (sorted.length == 0) {
-                return Double.NaN;
-            }
-            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-        }
-    }
+            double[] windowAlertMillis) {}
 
     private AlertLatencyBenchmark() {}
 
@@ -169,7 +160,7 @@ public final class AlertLatencyBenchmark {
         }
         double[] timed = Arrays.copyOfRange(millis, 10, millis.length); // 10 warm up
         Arrays.sort(timed);
-        double median = Result.percentile(timed, 50);
+        double median = Stats.percentile(timed, 50);
         out.printf(
                 "raw engine, one part (JPEG to tensor, vision encoder, MiniLM on the log, fusion;"
                         + " batch 1, one thread): median %.1f ms%n",
@@ -453,7 +444,7 @@ public final class AlertLatencyBenchmark {
                 r.cleared());
         row(out, "frame produced -> first alert readable", r.firstAlertMillis(), r.rawMillis());
         row(out, "frame produced -> window's alert", r.windowAlertMillis(), r.rawMillis());
-        double p99 = Result.percentile(r.firstAlertMillis(), 99);
+        double p99 = Stats.percentile(r.firstAlertMillis(), 99);
         out.printf(
                 "alerts p99 %.0f ms (target <= 250 ms: %s); raw engine %.1f ms per part, ratio"
                         + " p99/raw %.1f%n",
@@ -465,9 +456,9 @@ public final class AlertLatencyBenchmark {
                 "  %-40s n=%-4d p50 %6.0f ms  p95 %6.0f ms  p99 %6.0f ms  max %6.0f ms%n",
                 name,
                 sorted.length,
-                Result.percentile(sorted, 50),
-                Result.percentile(sorted, 95),
-                Result.percentile(sorted, 99),
+                Stats.percentile(sorted, 50),
+                Stats.percentile(sorted, 95),
+                Stats.percentile(sorted, 99),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]);
     }
 

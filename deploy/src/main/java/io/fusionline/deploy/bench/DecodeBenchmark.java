@@ -1,5 +1,6 @@
 package io.fusionline.deploy.bench;
 
+import io.fusionline.deploy.Stats;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.operators.audio.AudioChunkValidator;
 import io.fusionline.operators.audio.SpeechRecognitionOptions;
@@ -20,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -150,17 +150,17 @@ public final class DecodeBenchmark {
                 }
             }
         }
-        double rawRate = median(perSecond[0]);
-        double before = median(perSecond[2]);
+        double rawRate = Stats.median(perSecond[0]);
+        double before = Stats.median(perSecond[2]);
         out.printf(
                 "%-22s %10.0f %13.0f (%.2f×) %14.0f %13.0f (%.2f×)%n",
                 name,
                 rawRate,
-                median(perSecond[1]),
-                median(perSecond[1]) / rawRate,
+                Stats.median(perSecond[1]),
+                Stats.median(perSecond[1]) / rawRate,
                 before,
-                median(perSecond[3]),
-                median(perSecond[3]) / before);
+                Stats.median(perSecond[3]),
+                Stats.median(perSecond[3]) / before);
     }
 
     private static <T> T decode(RecordCodec<T> codec, byte[] bytes) {
@@ -182,13 +182,6 @@ public final class DecodeBenchmark {
             throw new AssertionError(); // keeps the results alive
         }
         return encoded.size() / seconds;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static List<TextEvent> texts(int count, long now) {

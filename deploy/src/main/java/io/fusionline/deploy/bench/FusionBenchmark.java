@@ -1,5 +1,6 @@
 package io.fusionline.deploy.bench;
 
+import io.fusionline.deploy.Stats;
 import io.fusionline.multimodal.fusion.BuiltInModels;
 import io.fusionline.multimodal.fusion.FusionInput;
 import io.fusionline.multimodal.fusion.FusionModel;
@@ -22,7 +23,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -123,7 +123,7 @@ public final class FusionBenchmark {
         AttentionCoreBound.windowsPerSecond(language, d.patches(), batch, rounds, out);
         AttentionCoreBound.windowsPerSecond(
                 (language + 3) / 4, d.patches() / 4, batch, rounds, out);
-        Result result = new Result(median(raw), median(op), median(ratio));
+        Result result = new Result(Stats.median(raw), Stats.median(op), Stats.median(ratio));
         out.printf(
                 "fusion: raw engine %.0f decisions/s per core, operator %.0f decisions/s per core,"
                         + " ratio %.2f (target >= 20000/s per core)%n",
@@ -253,13 +253,6 @@ public final class FusionBenchmark {
                 texts,
                 log.getEvent().getFeatures(),
                 Map.of());
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Window {@code i} of a fixed list, cycling. */

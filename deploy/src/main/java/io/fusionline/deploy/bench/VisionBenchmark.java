@@ -1,5 +1,6 @@
 package io.fusionline.deploy.bench;
 
+import io.fusionline.deploy.Stats;
 import io.fusionline.multimodal.vision.EncodedImage;
 import io.fusionline.multimodal.vision.FramePreprocessor;
 import io.fusionline.multimodal.vision.ImageDecoder;
@@ -83,13 +84,6 @@ public final class VisionBenchmark {
             double p50Millis,
             double p99Millis,
             double[] latencyMillis) {}
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
 
     static final AtomicLong LAST_OUTPUT = new AtomicLong();
     static final AtomicLong OUTPUTS = new AtomicLong();
@@ -285,7 +279,7 @@ public final class VisionBenchmark {
                 cpuRatios[r - 1] = rawCpu / operatorCpu;
             }
         }
-        double halfLoad = median(operatorFps) / 2;
+        double halfLoad = Stats.median(operatorFps) / 2;
         operator(descriptorFile, jpegs, width, height, batch, timeout, halfLoad);
         long[] latencies = new long[frameCount];
         for (int i = 0; i < frameCount; i++) {
@@ -294,13 +288,13 @@ public final class VisionBenchmark {
         Arrays.sort(latencies);
         Result result =
                 new Result(
-                        median(ortOneFps),
-                        median(ortBatchFps),
-                        median(rawFps),
-                        median(operatorFps),
-                        median(decodeMs),
-                        median(preMs),
-                        median(ratios),
+                        Stats.median(ortOneFps),
+                        Stats.median(ortBatchFps),
+                        Stats.median(rawFps),
+                        Stats.median(operatorFps),
+                        Stats.median(decodeMs),
+                        Stats.median(preMs),
+                        Stats.median(ratios),
                         latencies[(int) (frameCount * 0.50)] / 1e6,
                         latencies[Math.min(frameCount - 1, (int) Math.ceil(frameCount * 0.99) - 1)]
                                 / 1e6,
@@ -325,9 +319,9 @@ public final class VisionBenchmark {
         Arrays.sort(cpuRatios);
         out.printf(
                 "per CPU-second (process CPU time) : (r) %.1f, (b) %.1f frames; ratio %.2f median (range %.2f-%.2f)%n",
-                median(rawCpuFps),
-                median(operatorCpuFps),
-                median(cpuRatios),
+                Stats.median(rawCpuFps),
+                Stats.median(operatorCpuFps),
+                Stats.median(cpuRatios),
                 cpuRatios[0],
                 cpuRatios[rounds - 1]);
         Arrays.sort(ratios);

@@ -1,5 +1,6 @@
 package io.fusionline.deploy.dashboard;
 
+import io.fusionline.deploy.Stats;
 import io.fusionline.deploy.kafka.CommittedConsumers;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.schema.decision.Decision;
@@ -15,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,22 +220,14 @@ public final class DashboardFeed implements AutoCloseable {
         for (int i = SECONDS - 1; i >= 0; i--) {
             int slot = (int) ((currentSecond - i) % SECONDS);
             throughput.add(decisionsPerSecond[slot]);
-            p99.add(quantile(latencyPerSecond.get(slot), 0.99));
+            List<Double> slot99 = latencyPerSecond.get(slot);
+            p99.add(slot99.isEmpty() ? null : Stats.percentile(slot99, 99));
         }
         out.put("decisionsPerSecond", throughput);
         out.put("p99LatencyMillis", p99);
         out.put("decisions", decisionCount);
         out.put("undecodable", undecodable.get());
         return out;
-    }
-
-    private static Double quantile(List<Double> values, double q) {
-        if (values.isEmpty()) {
-            return null;
-        }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(sorted);
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     private static Map<String, Object> json(Decision d) {
