@@ -10,9 +10,9 @@ import io.fusionline.multimodal.vision.ImageHeader;
 import io.fusionline.multimodal.world.fraud.FraudWorld;
 import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import io.fusionline.operators.audio.AudioChunks;
+import io.fusionline.operators.fusion.FusionDecisionOperator;
 import io.fusionline.operators.fusion.FusionOptions;
 import io.fusionline.schema.decision.Decision;
-import io.fusionline.schema.decision.DecisionAction;
 import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.media.FrameFormat;
 import io.fusionline.schema.ops.DeadLetter;
@@ -198,9 +198,7 @@ public final class DemoDriver implements AutoCloseable {
                             describe(
                                     alert.getProvisional()
                                             ? "alert (now)"
-                                            : alert.getAction() == DecisionAction.STOP_LINE
-                                                            || alert.getAction()
-                                                                    == DecisionAction.BLOCK
+                                            : FusionDecisionOperator.isAlert(alert)
                                                     ? "alert (window)"
                                                     : "alert cleared",
                                     alert));
