@@ -105,7 +105,11 @@ class DecodeFunctionTest {
                 List.of(
                         event("line\u001b[2J-1", NOW, Map.of(), Map.of()),
                         event("x".repeat(129), NOW, Map.of(), Map.of()),
-                        event("line-1", NOW.plusSeconds(301), Map.of(), Map.of()),
+                        event(
+                                "line-1",
+                                NOW.plus(java.time.Duration.ofHours(1)),
+                                Map.of(),
+                                Map.of()),
                         event(
                                 "line-1",
                                 NOW.minus(java.time.Duration.ofDays(8)),
