@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -129,15 +128,7 @@ class FusionPipelineITCase {
         List<GroundTruth> truth = truth(conf);
 
         assertThat(dead).extracting(DeadLetter::getReason).isEmpty();
-        assertThat(truth).hasSize(items);
-        assertThat(decisions).hasSize(items);
-        assertThat(decisions).extracting(Decision::getDecisionId).doesNotHaveDuplicates();
-        Map<String, Decision> byItem =
-                decisions.stream()
-                        .collect(Collectors.toMap(TestJobs::itemKey, Function.identity()));
-        assertThat(byItem.keySet())
-                .containsExactlyInAnyOrderElementsOf(
-                        truth.stream().map(TestJobs::itemKey).toList());
+        Map<String, Decision> byItem = TestJobs.decidedOncePerItem(decisions, truth, items);
         List<Decision> stopping =
                 decisions.stream()
                         .filter(

@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -153,14 +152,7 @@ class HostileInputITCase {
                                                 .digest(hostile.nearLimitBytes)));
 
         // every valid item decided, exactly once
-        assertThat(truth).hasSize(items);
-        assertThat(decisions).extracting(Decision::getDecisionId).doesNotHaveDuplicates();
-        Map<String, Decision> byItem =
-                decisions.stream()
-                        .collect(Collectors.toMap(TestJobs::itemKey, Function.identity()));
-        assertThat(byItem.keySet())
-                .containsExactlyInAnyOrderElementsOf(
-                        truth.stream().map(TestJobs::itemKey).toList());
+        TestJobs.decidedOncePerItem(decisions, truth, items);
         System.out.printf(
                 "%s: %d hostile records (%d kinds) → %d dead letters; %d items, %d decisions%n",
                 conf.get(FusionlineJobOptions.PROFILE),

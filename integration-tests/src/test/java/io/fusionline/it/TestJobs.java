@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -154,6 +155,24 @@ final class TestJobs {
                                         Collectors.collectingAndThen(
                                                 Collectors.toList(),
                                                 l -> l.stream().sorted().toList()))));
+    }
+
+    /**
+     * Checks that each of the {@code items} world items has exactly one decision, and nothing else
+     * was decided; returns the decisions by item key.
+     */
+    static Map<String, Decision> decidedOncePerItem(
+            List<Decision> decisions, List<GroundTruth> truth, int items) {
+        assertThat(truth).hasSize(items);
+        assertThat(decisions).hasSize(items);
+        assertThat(decisions).extracting(Decision::getDecisionId).doesNotHaveDuplicates();
+        Map<String, Decision> byItem =
+                decisions.stream()
+                        .collect(Collectors.toMap(TestJobs::itemKey, Function.identity()));
+        assertThat(byItem.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        truth.stream().map(TestJobs::itemKey).toList());
+        return byItem;
     }
 
     /** A world item's key: its source and event time, shared by its ground truth and decision. */

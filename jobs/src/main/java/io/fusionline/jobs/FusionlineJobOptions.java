@@ -530,17 +530,14 @@ public final class FusionlineJobOptions {
             if (!key.startsWith("fusionline.") || known.contains(key)) {
                 continue;
             }
+            int near = Math.max(2, key.length() / 8);
+            java.util.Map<String, Integer> distance = new java.util.HashMap<>();
+            known.forEach(
+                    k -> distance.put(k, io.fusionline.multimodal.EditDistance.characters(key, k)));
             java.util.List<String> close =
                     known.stream()
-                            .sorted(
-                                    java.util.Comparator.comparingInt(
-                                            (String k) ->
-                                                    io.fusionline.multimodal.EditDistance
-                                                            .characters(key, k)))
-                            .filter(
-                                    k ->
-                                            io.fusionline.multimodal.EditDistance.characters(key, k)
-                                                    <= Math.max(2, key.length() / 8))
+                            .filter(k -> distance.get(k) <= near)
+                            .sorted(java.util.Comparator.comparingInt(distance::get))
                             .limit(3)
                             .toList();
             throw new IllegalArgumentException(

@@ -4,6 +4,7 @@ import io.fusionline.deploy.Stats;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.operators.audio.AudioChunkValidator;
 import io.fusionline.operators.audio.SpeechRecognitionOptions;
+import io.fusionline.operators.decode.InputCheck;
 import io.fusionline.operators.decode.InputLimits;
 import io.fusionline.operators.decode.RecordValidator;
 import io.fusionline.operators.text.TextEventValidator;
@@ -99,9 +100,7 @@ public final class DecodeBenchmark {
         }
         SpecificData model = SpecificData.getForClass(type);
         BinaryMessageDecoder<T> raw = new BinaryMessageDecoder<>(model, model.getSchema(type));
-        InputLimits limits = InputLimits.DEFAULT;
-        int sourceIdField = model.getSchema(type).getField("sourceId").pos();
-        int eventTimeField = model.getSchema(type).getField("eventTime").pos();
+        InputCheck<T> check = new InputCheck<>(type, validator, InputLimits.DEFAULT);
         Function<byte[], Object> rawPath =
                 bytes -> {
                     try {
@@ -124,16 +123,7 @@ public final class DecodeBenchmark {
         Function<byte[], Object> stagePath =
                 bytes -> {
                     T record = decode(codec, bytes);
-                    String problem = validator.problemWith(record);
-                    if (problem == null) {
-                        problem = limits.problemWithSourceId((String) record.get(sourceIdField));
-                    }
-                    if (problem == null) {
-                        problem =
-                                limits.problemWithEventTime(
-                                        (Instant) record.get(eventTimeField),
-                                        System.currentTimeMillis());
-                    }
+                    String problem = check.problemWith(record, System.currentTimeMillis());
                     if (problem != null) {
                         throw new IllegalStateException("a valid record was refused: " + problem);
                     }

@@ -7,8 +7,6 @@ import io.fusionline.schema.ops.KafkaOrigin;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.RecordDecodingException;
 import io.fusionline.schema.serde.WireFormat;
-import java.time.Instant;
-import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -22,11 +20,11 @@ import org.apache.flink.util.Collector;
  * to {@link DeadLetters#TAG} with its coordinates, bytes and reason; nothing is dropped and nothing
  * fails the job.
  *
- * <p>Validation is the record type's own {@link RecordValidator}, then the {@link InputLimits}
- * every input keeps: its {@code sourceId} and its {@code eventTime} against the wall clock. Any
- * {@link Throwable} a codec or validator throws on a record (an {@code Error} included) makes that
- * record a dead letter too. An accepted record leaves with its Kafka coordinates in its {@code
- * origin} field, so that later stages' dead letters keep them.
+ * <p>Validation is the {@link InputCheck}: the {@link InputLimits} every input keeps on its {@code
+ * sourceId} and {@code eventTime}, and the record type's own {@link RecordValidator}. Any {@link
+ * Throwable} a codec or validator throws on a record (an {@code Error} included) makes that record
+ * a dead letter too. An accepted record leaves with its Kafka coordinates in its {@code origin}
+ * field, so that later stages' dead letters keep them.
  *
  * <p>Metrics: {@code decoded}, {@code deadLettered}.
  */
@@ -38,12 +36,9 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
 
     private final Class<T> recordClass;
     private final WireFormat wireFormat;
-    private final RecordValidator<T> validator;
-    private final InputLimits limits;
+    private final InputCheck<T> check;
 
     private transient RecordCodec<T> codec;
-    private transient int sourceIdField;
-    private transient int eventTimeField;
     private transient int originField;
     private transient Counter decoded;
     private transient Counter deadLettered;
@@ -58,17 +53,13 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
             InputLimits limits) {
         this.recordClass = recordClass;
         this.wireFormat = wireFormat;
-        this.validator = validator;
-        this.limits = limits;
+        this.check = new InputCheck<>(recordClass, validator, limits);
     }
 
     @Override
     public void open(OpenContext openContext) {
         codec = wireFormat.codec(recordClass);
-        Schema schema = SpecificData.get().getSchema(recordClass);
-        sourceIdField = schema.getField("sourceId").pos();
-        eventTimeField = schema.getField("eventTime").pos();
-        originField = schema.getField("origin").pos();
+        originField = SpecificData.get().getSchema(recordClass).getField("origin").pos();
         decoded = getRuntimeContext().getMetricGroup().counter("decoded");
         deadLettered = getRuntimeContext().getMetricGroup().counter("deadLettered");
     }
@@ -90,7 +81,7 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
         }
         String problem;
         try {
-            problem = problemWith(record, System.currentTimeMillis());
+            problem = check.problemWith(record, System.currentTimeMillis());
         } catch (Throwable e) {
             problem = Failures.reason("validator failed", e);
         }
@@ -103,19 +94,6 @@ public final class DecodeFunction<T extends SpecificRecord> extends ProcessFunct
         // overwritten)
         record.put(originField, new KafkaOrigin(raw.topic, raw.partition, raw.offset));
         out.collect(record);
-    }
-
-    private String problemWith(T record, long now) {
-        // The id first: the validator's reasons name the source, so its characters must be safe.
-        String id = (String) record.get(sourceIdField);
-        String problem = id == null || id.isBlank() ? null : limits.problemWithSourceId(id);
-        if (problem == null) {
-            problem = validator.problemWith(record);
-        }
-        if (problem == null) {
-            problem = limits.problemWithEventTime((Instant) record.get(eventTimeField), now);
-        }
-        return problem;
     }
 
     private void reject(RawRecord raw, String stage, String reason, Context ctx) {

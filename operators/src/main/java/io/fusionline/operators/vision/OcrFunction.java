@@ -12,7 +12,6 @@ import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -124,14 +123,7 @@ public final class OcrFunction extends ProcessFunction<VideoFrame, TextEvent> {
     private void reject(VideoFrame frame, String reason, Context ctx) {
         deadLettered.inc();
         ctx.output(
-                DeadLetters.TAG,
-                DeadLetters.of(
-                        frame.getOrigin(),
-                        framesTopic,
-                        frame.getSourceId().getBytes(StandardCharsets.UTF_8),
-                        codec.encode(frame),
-                        STAGE,
-                        reason));
+                DeadLetters.TAG, VideoFrames.deadLetter(frame, codec, framesTopic, STAGE, reason));
     }
 
     @Override

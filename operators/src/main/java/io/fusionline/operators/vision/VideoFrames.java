@@ -3,9 +3,13 @@ package io.fusionline.operators.vision;
 import io.fusionline.multimodal.vision.Crop;
 import io.fusionline.multimodal.vision.EncodedImage;
 import io.fusionline.multimodal.vision.ImageCodec;
+import io.fusionline.operators.DeadLetters;
 import io.fusionline.schema.media.RegionOfInterest;
 import io.fusionline.schema.media.VideoFrame;
+import io.fusionline.schema.ops.DeadLetter;
+import io.fusionline.schema.serde.RecordCodec;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /** Between the {@link VideoFrame} wire record and the multimodal library's image types. */
 public final class VideoFrames {
@@ -55,5 +59,22 @@ public final class VideoFrames {
     /** {@code source#sequence}, as messages name a frame. */
     public static String name(VideoFrame frame) {
         return "frame " + frame.getSourceId() + "#" + frame.getSequence();
+    }
+
+    /**
+     * The dead letter of a decoded {@code frame} that {@code stage} refused: the frame re-encoded,
+     * keyed by its source, at the coordinates it was read from ({@code topic} when unknown).
+     */
+    public static DeadLetter deadLetter(
+            VideoFrame frame,
+            RecordCodec<VideoFrame> codec,
+            String topic,
+            String stage,
+            String reason) {
+        byte[] key =
+                frame.getSourceId() == null
+                        ? null
+                        : frame.getSourceId().getBytes(StandardCharsets.UTF_8);
+        return DeadLetters.of(frame.getOrigin(), topic, key, codec.encode(frame), stage, reason);
     }
 }

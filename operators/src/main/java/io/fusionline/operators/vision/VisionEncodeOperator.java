@@ -16,7 +16,6 @@ import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.vision.VisionFeatures;
 import io.fusionline.schema.vision.VisionTensors;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
@@ -117,20 +116,10 @@ public final class VisionEncodeOperator extends MicroBatchOperator<VideoFrame, V
 
     private void reject(VideoFrame frame, String reason) {
         deadLettered.inc();
-        byte[] key =
-                frame.getSourceId() == null
-                        ? null
-                        : frame.getSourceId().getBytes(StandardCharsets.UTF_8);
         output.collect(
                 DeadLetters.TAG,
                 new StreamRecord<>(
-                        DeadLetters.of(
-                                frame.getOrigin(),
-                                framesTopic,
-                                key,
-                                codec.encode(frame),
-                                STAGE,
-                                reason)));
+                        VideoFrames.deadLetter(frame, codec, framesTopic, STAGE, reason)));
     }
 
     @Override
