@@ -2,20 +2,21 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.deploy.cluster.FlinkRestClient;
-import io.fusionline.deploy.cluster.JobJarArguments;
-import io.fusionline.deploy.cluster.LocalClusterOptions;
-import io.fusionline.deploy.cluster.LocalFlinkCluster;
-import io.fusionline.deploy.kafka.FusionlineTopics;
-import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.multimodal.world.inspection.InspectionWorld;
-import io.fusionline.operators.fusion.FusionDecisionOperator;
+import io.fusionline.multimodal.fusion.FusionTranslator;
+import io.fusionline.operators.Profile;
+import io.fusionline.runtime.cluster.FlinkRestClient;
+import io.fusionline.runtime.cluster.JobJarArguments;
+import io.fusionline.runtime.cluster.LocalClusterOptions;
+import io.fusionline.runtime.cluster.LocalFlinkCluster;
+import io.fusionline.runtime.kafka.FusionlineTopics;
+import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
 import io.fusionline.schema.world.GroundTruth;
+import io.fusionline.simulation.inspection.InspectionWorld;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,7 +208,7 @@ class ClusterFailoverITCase {
                     .extracting(Decision::getDecisionId)
                     .containsAll(
                             decisions.stream()
-                                    .filter(FusionDecisionOperator::isAlert)
+                                    .filter(FusionTranslator::isAlert)
                                     .map(Decision::getDecisionId)
                                     .toList());
         }
@@ -272,7 +273,7 @@ class ClusterFailoverITCase {
 
     private static Configuration conf(String test) {
         Configuration conf = TestJobs.jobConf(KAFKA.bootstrapServers(), test);
-        conf.set(FusionlineJobOptions.PROFILE, "inspection");
+        conf.set(FusionlineJobOptions.PROFILE, Profile.INSPECTION);
         conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         FusionlineTopics.namedAfter(conf, test);

@@ -2,11 +2,12 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.deploy.LocalRuntime;
-import io.fusionline.deploy.dashboard.DashboardServer;
-import io.fusionline.deploy.demo.DemoDriver;
-import io.fusionline.deploy.simulate.WorldSimulator;
+import io.fusionline.cli.demo.DemoDriver;
+import io.fusionline.dashboard.DashboardServer;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.operators.Profile;
+import io.fusionline.runtime.LocalRuntime;
+import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.serde.KafkaRecordSerde;
 import java.io.IOException;
@@ -54,7 +55,7 @@ class DashboardBrowserITCase {
     void shouldShowCommittedDecisionsWithHeatMapsInHeadlessChromium() throws Exception {
         String chromium = chromium();
         Configuration conf = new Configuration();
-        conf.set(FusionlineJobOptions.PROFILE, "inspection");
+        conf.set(FusionlineJobOptions.PROFILE, Profile.INSPECTION);
         WorldSimulator.acceptWorldClock(conf);
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "dashboard-it");

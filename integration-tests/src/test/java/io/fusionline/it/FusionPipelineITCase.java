@@ -2,16 +2,16 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.multimodal.world.fraud.FraudWorld;
-import io.fusionline.multimodal.world.inspection.InspectionWorld;
-import io.fusionline.operators.fusion.FusionDecisionOperator;
+import io.fusionline.multimodal.fusion.FusionTranslator;
+import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.decision.DecisionAction;
 import io.fusionline.schema.decision.DecisionRoute;
 import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.world.GroundTruth;
+import io.fusionline.simulation.fraud.FraudWorld;
+import io.fusionline.simulation.inspection.InspectionWorld;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -142,12 +142,12 @@ class FusionPipelineITCase {
         List<Decision> provisional = alerts.stream().filter(Decision::getProvisional).toList();
         List<Decision> last = alerts.stream().filter(a -> !a.getProvisional()).toList();
         assertThat(alerts).extracting(Decision::getDecisionId).allMatch(ids::contains);
-        assertThat(last.stream().filter(FusionDecisionOperator::isAlert).toList())
+        assertThat(last.stream().filter(FusionTranslator::isAlert).toList())
                 .containsExactlyInAnyOrderElementsOf(stopping);
         assertThat(decisions).containsAll(last);
         Set<String> provisionalIds =
                 provisional.stream().map(Decision::getDecisionId).collect(Collectors.toSet());
-        assertThat(last.stream().filter(a -> !FusionDecisionOperator.isAlert(a)))
+        assertThat(last.stream().filter(a -> !FusionTranslator.isAlert(a)))
                 .extracting(Decision::getDecisionId)
                 .allMatch(provisionalIds::contains); // a clear follows a provisional alert
         assertThat(last).extracting(Decision::getDecisionId).containsAll(provisionalIds);

@@ -2,7 +2,7 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.deploy.kafka.InputProducers;
+import io.fusionline.runtime.kafka.InputProducers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

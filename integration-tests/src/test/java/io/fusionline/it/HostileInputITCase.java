@@ -2,12 +2,10 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.deploy.kafka.InputProducers;
-import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.multimodal.world.fraud.FraudWorld;
-import io.fusionline.multimodal.world.inspection.InspectionWorld;
 import io.fusionline.operators.decode.DecodeFunction;
+import io.fusionline.runtime.kafka.InputProducers;
+import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.media.AudioEncoding;
@@ -21,6 +19,8 @@ import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
 import io.fusionline.schema.world.GroundTruth;
+import io.fusionline.simulation.fraud.FraudWorld;
+import io.fusionline.simulation.inspection.InspectionWorld;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,8 +1,8 @@
 package io.fusionline.it;
 
-import io.fusionline.deploy.LocalFiles;
-import io.fusionline.deploy.kafka.EmbeddedKafkaBroker;
-import io.fusionline.deploy.kafka.FusionlineTopics;
+import io.fusionline.runtime.LocalFiles;
+import io.fusionline.runtime.kafka.EmbeddedKafkaBroker;
+import io.fusionline.runtime.kafka.FusionlineTopics;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;

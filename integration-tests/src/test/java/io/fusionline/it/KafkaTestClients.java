@@ -1,5 +1,6 @@
 package io.fusionline.it;
 
+import io.fusionline.runtime.kafka.InputProducers;
 import io.fusionline.schema.serde.KafkaRecordSerde;
 import io.fusionline.schema.text.TextEvent;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +15,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Synchronous produce and bounded, {@code read_committed} reads for integration tests. */
 final class KafkaTestClients {
@@ -44,14 +43,7 @@ final class KafkaTestClients {
     /** Sends raw values (keys may be null) and waits for every ack. */
     void produceRaw(String topic, Integer partition, List<byte[]> keys, List<byte[]> values) {
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                ProducerConfig.ACKS_CONFIG,
-                                "all"),
-                        new ByteArraySerializer(),
-                        new ByteArraySerializer())) {
+                InputProducers.create(bootstrap, "fusionline-it")) {
             for (int i = 0; i < values.size(); i++) {
                 producer.send(new ProducerRecord<>(topic, partition, keys.get(i), values.get(i)))
                         .get(30, TimeUnit.SECONDS);

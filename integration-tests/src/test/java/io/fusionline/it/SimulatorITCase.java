@@ -2,17 +2,17 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.multimodal.world.fraud.FraudCase;
-import io.fusionline.multimodal.world.fraud.FraudWorld;
-import io.fusionline.multimodal.world.inspection.InspectionItem;
-import io.fusionline.multimodal.world.inspection.InspectionWorld;
+import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.media.AudioChunk;
 import io.fusionline.schema.media.VideoFrame;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
 import io.fusionline.schema.world.GroundTruth;
+import io.fusionline.simulation.fraud.FraudCase;
+import io.fusionline.simulation.fraud.FraudWorld;
+import io.fusionline.simulation.inspection.InspectionItem;
+import io.fusionline.simulation.inspection.InspectionWorld;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,11 +2,12 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.deploy.kafka.FusionlineTopics;
-import io.fusionline.deploy.simulate.WorldSimulator;
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaConnectors;
+import io.fusionline.operators.Profile;
+import io.fusionline.runtime.kafka.FusionlineTopics;
+import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
@@ -58,7 +59,7 @@ final class TestJobs {
         // The built-in encoder and fusion profile are the job's default; tests about vision and
         // fusion name theirs.
         conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
-        conf.set(FusionlineJobOptions.PROFILE, FusionlineJobOptions.TEXT_PROFILE);
+        conf.set(FusionlineJobOptions.PROFILE, Profile.TEXT);
         return conf;
     }
 
@@ -68,7 +69,7 @@ final class TestJobs {
      */
     static Configuration worldConf(KafkaBrokerExtension kafka, String test, String profile) {
         Configuration conf = jobConf(kafka.bootstrapServers(), test);
-        conf.set(FusionlineJobOptions.PROFILE, profile);
+        conf.set(FusionlineJobOptions.PROFILE, Profile.named(profile));
         conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
         FusionlineTopics.namedAfter(conf, test);
         FusionlineJobOptions.validate(conf);

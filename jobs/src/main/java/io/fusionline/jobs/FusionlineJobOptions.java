@@ -1,5 +1,6 @@
 package io.fusionline.jobs;
 
+import io.fusionline.operators.Profile;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -94,19 +95,16 @@ public final class FusionlineJobOptions {
                             "Topic of GroundTruth records, written by the simulator for scoring "
                                     + "decisions; the job does not read it.");
 
-    public static final ConfigOption<String> PROFILE =
+    public static final ConfigOption<Profile> PROFILE =
             ConfigOptions.key("fusionline.profile")
-                    .stringType()
-                    .defaultValue("inspection")
+                    .enumType(Profile.class)
+                    .defaultValue(Profile.INSPECTION)
                     .withDescription(
                             "What the job decides and how: inspection (factory line: the "
                                     + "attention-bridge fusion of part frames, machine logs and "
                                     + "operator speech into defect decisions), fraud (fraud desk: "
                                     + "payments, call speech and ID-card scans into risk scores), or "
                                     + "text (the keyword baseline over texts and transcripts only).");
-
-    /** {@link #PROFILE} value of the keyword baseline (no fusion stage). */
-    public static final String TEXT_PROFILE = "text";
 
     public static final ConfigOption<String> FUSION_MODEL =
             ConfigOptions.key("fusionline.fusion.model")
@@ -410,16 +408,28 @@ public final class FusionlineJobOptions {
                 conf.get(INPUT_MAX_EVENT_LAG), conf.get(INPUT_MAX_EVENT_SKEW));
     }
 
+    /**
+     * The profile in effect.
+     *
+     * @throws IllegalArgumentException naming the profiles there are
+     */
+    public static Profile profile(Configuration conf) {
+        String name = conf.toMap().getOrDefault(PROFILE.key(), PROFILE.defaultValue().toString());
+        try {
+            return Profile.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    PROFILE.key() + " must be inspection, fraud or text, was '" + name + "'");
+        }
+    }
+
     /** The vision encoder reference in effect: the configured one, else the profile's. */
     public static String visionModel(Configuration conf) {
         return conf.getOptional(VISION_MODEL)
                 .orElseGet(
                         () ->
                                 io.fusionline.multimodal.fusion.BuiltInModels.PREFIX
-                                        + (conf.get(PROFILE)
-                                                        .equals(
-                                                                io.fusionline.operators.fusion
-                                                                        .FusionOptions.FRAUD)
+                                        + (profile(conf) == Profile.FRAUD
                                                 ? io.fusionline.multimodal.fusion.BuiltInModels
                                                         .DOCUMENT_VISION
                                                 : io.fusionline.multimodal.fusion.BuiltInModels
@@ -433,35 +443,27 @@ public final class FusionlineJobOptions {
      * @throws IllegalArgumentException for an unknown profile
      */
     public static io.fusionline.operators.fusion.FusionOptions fusion(Configuration conf) {
-        String name = conf.get(PROFILE);
-        if (name.equals(TEXT_PROFILE)) {
+        Profile profile = profile(conf);
+        if (!profile.fused()) {
             return null;
         }
-        io.fusionline.operators.fusion.FusionOptions p;
-        try {
-            p = io.fusionline.operators.fusion.FusionOptions.profile(name);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    PROFILE.key() + " must be inspection, fraud or text, was '" + name + "'");
-        }
-        return new io.fusionline.operators.fusion.FusionOptions(
-                p.profile(),
-                conf.getOptional(FUSION_MODEL).orElse(p.model()),
-                conf.getOptional(FUSION_WINDOW_SPAN).orElse(p.span()),
-                conf.getOptional(FUSION_IDLE_CLOSE).orElse(p.idleClose()),
-                p.modalityKinds(),
-                conf.get(FUSION_BATCH_SIZE),
-                conf.get(FUSION_BATCH_TIMEOUT),
-                p.intraOpThreads(),
-                conf.getOptional(ALERT_THRESHOLD).orElse(p.alertThreshold()),
-                conf.getOptional(REVIEW_THRESHOLD).orElse(p.reviewThreshold()),
-                conf.get(EARLY_EXIT)
-                        ? p.earlyExit()
-                        : io.fusionline.operators.fusion.EarlyExit.NONE,
-                p.topPatches(),
-                p.topWords(),
-                conf.get(FUSION_MODALITY_SCORES),
-                conf.get(PROVISIONAL_ALERTS));
+        var p = io.fusionline.operators.fusion.FusionOptions.profile(profile);
+        return p.toBuilder()
+                .model(conf.getOptional(FUSION_MODEL).orElse(p.model()))
+                .window(
+                        conf.getOptional(FUSION_WINDOW_SPAN).orElse(p.span()),
+                        conf.getOptional(FUSION_IDLE_CLOSE).orElse(p.idleClose()))
+                .batching(conf.get(FUSION_BATCH_SIZE), conf.get(FUSION_BATCH_TIMEOUT))
+                .thresholds(
+                        conf.getOptional(ALERT_THRESHOLD).orElse(p.alertThreshold()),
+                        conf.getOptional(REVIEW_THRESHOLD).orElse(p.reviewThreshold()))
+                .earlyExit(
+                        conf.get(EARLY_EXIT)
+                                ? p.earlyExit()
+                                : io.fusionline.operators.fusion.EarlyExit.NONE)
+                .modalityScores(conf.get(FUSION_MODALITY_SCORES))
+                .provisionalAlerts(conf.get(PROVISIONAL_ALERTS))
+                .build();
     }
 
     /** The vision encoder's settings, or null when no model is configured. */
@@ -502,11 +504,6 @@ public final class FusionlineJobOptions {
         }
     }
 
-    /**
-     * Checks a configuration before anything starts.
-     *
-     * @throws IllegalArgumentException with a one-line message naming the bad setting
-     */
     /** The key of every option of this class. */
     public static java.util.Set<String> keys() {
         java.util.Set<String> keys = new java.util.TreeSet<>();
@@ -549,6 +546,11 @@ public final class FusionlineJobOptions {
         }
     }
 
+    /**
+     * Checks a configuration before anything starts.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the bad setting
+     */
     public static void validate(Configuration conf) {
         requireKnownKeys(conf);
         String bootstrap = conf.get(BOOTSTRAP_SERVERS);
@@ -697,7 +699,7 @@ public final class FusionlineJobOptions {
         } catch (io.fusionline.multimodal.vision.ModelDescriptorException e) {
             throw new IllegalArgumentException(FUSION_MODEL.key() + ": " + e.getMessage(), e);
         }
-        if (!model.profile().equals(fusion.profile())) {
+        if (!model.profile().equals(fusion.profile().toString())) {
             throw new IllegalArgumentException(
                     FUSION_MODEL.key()
                             + ": "

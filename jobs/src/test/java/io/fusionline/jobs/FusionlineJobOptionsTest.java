@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fusionline.multimodal.vision.RandomPatchEncoder;
+import io.fusionline.operators.Profile;
 import io.fusionline.operators.fusion.FusionOptions;
 import io.fusionline.schema.text.TextKind;
+import io.fusionline.simulation.vision.RandomPatchEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
@@ -142,7 +143,7 @@ class FusionlineJobOptionsTest {
                         "fusionline.vision.model: fusionline-inspection-fusion@1.0-seed1 reads "
                                 + "features of fusionline-inspection-vision, but the vision stage "
                                 + "runs fusionline-random-patch-encoder");
-        conf.set(FusionlineJobOptions.PROFILE, FusionlineJobOptions.TEXT_PROFILE);
+        conf.set(FusionlineJobOptions.PROFILE, Profile.TEXT);
         assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
 
         conf.set(FusionlineJobOptions.VISION_MODEL, "builtin:nope");
@@ -180,7 +181,7 @@ class FusionlineJobOptionsTest {
         assertThat(FusionlineJobOptions.vision(conf).descriptor())
                 .isEqualTo("builtin:inspection-vision");
 
-        conf.set(FusionlineJobOptions.PROFILE, "fraud");
+        conf.set(FusionlineJobOptions.PROFILE, Profile.FRAUD);
         conf.set(FusionlineJobOptions.ALERT_THRESHOLD, 0.9);
         assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
         FusionOptions fraud = FusionlineJobOptions.fusion(conf);
@@ -207,10 +208,10 @@ class FusionlineJobOptionsTest {
                 .hasMessage(
                         "fusionline.fusion: thresholds must satisfy 0 <= review <= alert <= 1, got"
                                 + " review 0.95, alert 0.9");
-        conf.set(FusionlineJobOptions.PROFILE, "weather");
+        conf.addAll(Configuration.fromMap(java.util.Map.of("fusionline.profile", "weather")));
         assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
                 .hasMessage("fusionline.profile must be inspection, fraud or text, was 'weather'");
-        conf.set(FusionlineJobOptions.PROFILE, "text");
+        conf.addAll(Configuration.fromMap(java.util.Map.of("fusionline.profile", "TEXT")));
         assertThat(FusionlineJobOptions.fusion(conf)).isNull();
     }
 

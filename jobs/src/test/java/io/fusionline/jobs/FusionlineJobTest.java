@@ -3,7 +3,6 @@ package io.fusionline.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.multimodal.ocr.TextRecognizer;
-import io.fusionline.multimodal.vision.RandomPatchEncoder;
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.operators.vision.VisionOptions;
 import io.fusionline.schema.decision.Decision;
@@ -14,6 +13,7 @@ import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
 import io.fusionline.schema.vision.VisionFeatures;
+import io.fusionline.simulation.vision.RandomPatchEncoder;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

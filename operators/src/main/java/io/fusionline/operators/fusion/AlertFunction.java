@@ -1,5 +1,6 @@
 package io.fusionline.operators.fusion;
 
+import io.fusionline.multimodal.fusion.FusionTranslator;
 import io.fusionline.schema.decision.Decision;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -74,7 +75,7 @@ public final class AlertFunction extends KeyedProcessFunction<String, Decision, 
         String id = decision.getDecisionId();
         String before = alerted.get(id);
         if (decision.getProvisional()) {
-            if (!FusionDecisionOperator.isAlert(decision) || decision.getLabel().equals(before)) {
+            if (!FusionTranslator.isAlert(decision) || decision.getLabel().equals(before)) {
                 provisionalRepeats.inc();
                 return;
             }
@@ -83,7 +84,7 @@ public final class AlertFunction extends KeyedProcessFunction<String, Decision, 
             out.collect(decision);
             return;
         }
-        if (FusionDecisionOperator.isAlert(decision)) {
+        if (FusionTranslator.isAlert(decision)) {
             alerts.inc();
             out.collect(decision);
         } else if (before != null) {

@@ -5,31 +5,23 @@ import io.fusionline.multimodal.fusion.FusionInput;
 import io.fusionline.multimodal.fusion.FusionModel;
 import io.fusionline.multimodal.fusion.FusionModelDescriptor;
 import io.fusionline.multimodal.fusion.FusionOutput;
-import io.fusionline.multimodal.text.TextEmbedding;
+import io.fusionline.multimodal.fusion.FusionTranslator;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.EventTimeLag;
 import io.fusionline.operators.Failures;
 import io.fusionline.operators.batch.MicroBatchOperator;
 import io.fusionline.schema.decision.Decision;
-import io.fusionline.schema.decision.DecisionAction;
-import io.fusionline.schema.decision.DecisionRoute;
-import io.fusionline.schema.decision.VisionEvidence;
-import io.fusionline.schema.decision.WordEvidence;
 import io.fusionline.schema.fusion.AlignedWindow;
 import io.fusionline.schema.fusion.TextFeatures;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.vision.VisionFeatures;
-import io.fusionline.schema.vision.VisionTensors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
@@ -39,20 +31,9 @@ import org.apache.flink.util.OutputTag;
 /**
  * Aligned windows → {@link Decision}s with the attention-bridge fusion model, in micro-batches
  * ({@link MicroBatchOperator}: order kept, each window exactly once, empty at every checkpoint).
- *
- * <p><b>Inputs.</b> Per window: the patch tokens of its latest frame; per text modality of the
- * model, the latest non-empty text of the kinds the profile maps to it ({@link
- * FusionOptions#modalityKinds}); the numeric features and attributes of the first text modality's
- * event. A missing modality is masked, and the decision lists the modalities that were present.
- *
- * <p><b>Decisions.</b> Id {@code <source>/w<window start, epoch ms>}: the same window gives the
- * same id after a restart, so consumers can check for duplicates. Label and per-class
- * probabilities; score = the label's probability (inspection) or the positive label's probability
- * (fraud: the risk); α per present modality; the most-attended patches of the frame (with the
- * frame's sequence and a heat map over its patch grid) and the most-attended words of each text;
- * model id@version; route ({@code FUSION}, or {@code EARLY_EXIT} when {@link EarlyExit} found one
- * modality decisive); latency per stage. Action: a defect or fraud score from the alert threshold
- * stops the line or blocks the payment; from the review threshold it asks for review.
+ * {@link FusionTranslator} turns each window into the model's input and its output into the
+ * decision (inputs, id, score, α, evidence, action); this operator batches, keeps the looks,
+ * dead-letters and counts.
  *
  * <p><b>Provisional windows.</b> A window the alignment stage emitted while it was still open
  * ({@link AlignedWindow#getProvisional()}) is decided the same way, but is no decision: when its
@@ -95,7 +76,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
 
     private transient FusionModel model;
     private transient FusionModelDescriptor descriptor;
-    private transient int positive;
+    private transient FusionTranslator translator;
     private transient List<Object> prepared;
     private transient RecordCodec<VisionFeatures> visionCodec;
     private transient RecordCodec<TextEvent> textCodec;
@@ -128,10 +109,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         super.open();
         descriptor = BuiltInModels.resolveFusion(options.model());
         model = FusionModel.open(descriptor, options.intraOpThreads());
-        positive =
-                descriptor.positiveLabel() == null
-                        ? -1
-                        : descriptor.labelIndex(descriptor.positiveLabel());
+        translator = new FusionTranslator(descriptor, options.policy());
         prepared = new ArrayList<>();
         visionCodec = wireFormat.codec(VisionFeatures.class);
         textCodec = wireFormat.codec(TextEvent.class);
@@ -181,7 +159,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             return;
         }
         byte[] key = window.getSourceId().getBytes(StandardCharsets.UTF_8);
-        String why = "window " + id(window) + ": " + reason;
+        String why = "window " + FusionTranslator.id(window) + ": " + reason;
         for (VisionFeatures frame : window.getVision()) {
             output.collect(
                     DeadLetters.TAG,
@@ -208,67 +186,23 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         }
     }
 
-    /** The model input of {@code window} (see the class comment). */
-    FusionInput input(AlignedWindow window) {
-        float[] vision = null;
-        if (!window.getVision().isEmpty()) {
-            VisionFeatures frame = window.getVision().get(window.getVision().size() - 1);
-            if (frame.getPatchCount() == descriptor.patches()
-                    && frame.getPatchDim() == descriptor.visionDim()) {
-                vision = VisionTensors.patchTokens(frame);
-            } else if (!window.getProvisional()) { // the closed window reports it, once
-                output.collect(
-                        DeadLetters.TAG,
-                        new StreamRecord<>(
-                                DeadLetters.of(
-                                        frame.getOrigin(),
-                                        visionTopic,
-                                        window.getSourceId().getBytes(StandardCharsets.UTF_8),
-                                        visionCodec.encode(frame),
-                                        STAGE,
-                                        String.format(
-                                                Locale.ROOT,
-                                                "frame %s#%d: %d x %d patch tokens from %s, the"
-                                                        + " fusion model %s needs %d x %d",
-                                                frame.getSourceId(),
-                                                frame.getSequence(),
-                                                frame.getPatchCount(),
-                                                frame.getPatchDim(),
-                                                frame.getModel(),
-                                                descriptor.modelRef(),
-                                                descriptor.patches(),
-                                                descriptor.visionDim()))));
-            }
+    /** The model input of {@code window}; a frame that does not fit it is dead-lettered, once. */
+    private FusionInput input(AlignedWindow window) {
+        FusionTranslator.Prepared prepared = translator.input(window);
+        VisionFeatures frame = prepared.unfitFrame();
+        if (frame != null && !window.getProvisional()) { // the closed window reports it, once
+            output.collect(
+                    DeadLetters.TAG,
+                    new StreamRecord<>(
+                            DeadLetters.of(
+                                    frame.getOrigin(),
+                                    visionTopic,
+                                    window.getSourceId().getBytes(StandardCharsets.UTF_8),
+                                    visionCodec.encode(frame),
+                                    STAGE,
+                                    prepared.unfitReason())));
         }
-        List<String> modalities = descriptor.textModalities();
-        TextEmbedding[] texts = new TextEmbedding[modalities.size()];
-        TextEvent first = null;
-        for (int m = 0; m < modalities.size(); m++) {
-            TextFeatures text = latest(window, modalities.get(m));
-            if (text != null) {
-                texts[m] = TextEncodeFunction.embedding(text);
-                if (m == 0) {
-                    first = text.getEvent();
-                }
-            }
-        }
-        return new FusionInput(
-                vision,
-                texts,
-                first == null ? Map.of() : first.getFeatures(),
-                first == null ? Map.of() : first.getAttributes());
-    }
-
-    /** The window's latest text with words of a kind that feeds {@code modality}, or null. */
-    private TextFeatures latest(AlignedWindow window, String modality) {
-        TextFeatures found = null;
-        for (TextFeatures t : window.getTexts()) {
-            if (modality.equals(options.modalityOf(t.getEvent().getKind()))
-                    && !t.getWords().isEmpty()) {
-                found = t;
-            }
-        }
-        return found;
+        return prepared.input();
     }
 
     @Override
@@ -277,7 +211,8 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         List<FusionInput> inputs = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             AlignedWindow window = batch.get(i).getValue();
-            Looked last = window.getProvisional() ? null : looked.remove(id(window));
+            Looked last =
+                    window.getProvisional() ? null : looked.remove(FusionTranslator.id(window));
             if (prepared.get(i) instanceof FusionInput in) {
                 if (last != null && last.sameInputs(window)) {
                     reused[i] = last;
@@ -303,7 +238,16 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             AlignedWindow window = record.getValue();
             Decision decision;
             if (prepared.get(i) instanceof EarlyExit.Early early) {
-                decision = early(window, early, started);
+                if (!window.getProvisional()) {
+                    earlyExits.inc();
+                }
+                decision =
+                        translator.early(
+                                window,
+                                early.probabilities(),
+                                early.label(),
+                                early.reason(),
+                                started);
             } else {
                 Looked look = reused[i];
                 if (look == null && outputs.get(next) == null) {
@@ -319,12 +263,12 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                                     alone == null ? null : alone.get(next));
                     next++;
                     if (window.getProvisional()) {
-                        looked.put(id(window), look);
+                        looked.put(FusionTranslator.id(window), look);
                     }
                 }
                 try {
                     decision =
-                            fused(
+                            translator.fused(
                                     window,
                                     (FusionInput) prepared.get(i),
                                     look.out,
@@ -337,7 +281,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             }
             if (decision.getProvisional()) {
                 provisionalDecisions.inc();
-                if (isAlert(decision)) {
+                if (FusionTranslator.isAlert(decision)) {
                     provisionalAlerts.inc();
                     output.collect(
                             PROVISIONAL_ALERTS,
@@ -433,10 +377,6 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         }
     }
 
-    private static String id(AlignedWindow window) {
-        return window.getSourceId() + "/w" + window.getStart().toEpochMilli();
-    }
-
     /**
      * For each input, the outputs of each modality alone, in the model's modality order: one model
      * call per modality over the batch. A missing modality alone is the model with everything
@@ -461,188 +401,6 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             }
         }
         return out;
-    }
-
-    private Decision fused(
-            AlignedWindow window,
-            FusionInput input,
-            FusionOutput out,
-            List<FusionOutput> alone,
-            long started) {
-        Decision.Builder d = base(window, out.probabilities(), out.argmax(), started);
-        Map<String, Double> alpha = new LinkedHashMap<>();
-        Set<String> present = new LinkedHashSet<>();
-        for (int m = 0; m < out.present().length; m++) {
-            if (out.present()[m]) {
-                String name = descriptor.modalities().get(m);
-                present.add(name);
-                alpha.put(name, (double) out.alpha()[m]);
-            }
-        }
-        d.setRoute(DecisionRoute.FUSION).setModalities(new ArrayList<>(present)).setAlpha(alpha);
-        if (input.visionTokens() != null) {
-            d.setVisionEvidence(visionEvidence(window, out));
-        }
-        d.setWordEvidence(wordEvidence(input, out));
-        if (alone != null) {
-            Map<String, List<Double>> scores = new LinkedHashMap<>();
-            for (int m = 0; m < alone.size(); m++) {
-                List<Double> p = new ArrayList<>();
-                for (float v : alone.get(m).probabilities()) {
-                    p.add((double) v);
-                }
-                scores.put(descriptor.modalities().get(m), p);
-            }
-            d.setAloneProbabilities(scores);
-        }
-        String label = descriptor.labels().get(out.argmax());
-        d.setExplanation(
-                String.format(
-                        Locale.ROOT,
-                        "fused %s: %s %.3f",
-                        String.join("+", present),
-                        label,
-                        out.probabilities()[out.argmax()]));
-        return d.build();
-    }
-
-    private Decision early(AlignedWindow window, EarlyExit.Early early, long started) {
-        if (!window.getProvisional()) {
-            earlyExits.inc();
-        }
-        List<String> present = new ArrayList<>();
-        if (!window.getVision().isEmpty()) {
-            present.add(descriptor.modalities().get(0));
-        }
-        for (String m : descriptor.textModalities()) {
-            if (latest(window, m) != null) {
-                present.add(m);
-            }
-        }
-        return base(window, early.probabilities(), early.label(), started)
-                .setRoute(DecisionRoute.EARLY_EXIT)
-                .setModalities(present)
-                .setExplanation(early.reason())
-                .build();
-    }
-
-    private Decision.Builder base(
-            AlignedWindow window, float[] probabilities, int argmax, long started) {
-        Map<String, Double> classes = new LinkedHashMap<>();
-        for (int i = 0; i < probabilities.length; i++) {
-            classes.put(descriptor.labels().get(i), (double) probabilities[i]);
-        }
-        String label = descriptor.labels().get(argmax);
-        double score = positive >= 0 ? probabilities[positive] : probabilities[argmax];
-        long now = System.currentTimeMillis();
-        Map<String, Double> stages = new LinkedHashMap<>();
-        stages.put("window", (double) (window.getClosedMillis() - window.getFirstSeenMillis()));
-        stages.put("fusion", (double) (now - window.getClosedMillis()));
-        stages.put("model", (double) (now - started));
-        stages.put("decision", (double) (now - window.getEnd().toEpochMilli()));
-        return Decision.newBuilder()
-                .setDecisionId(id(window))
-                .setSourceId(window.getSourceId())
-                .setSequence(window.getSequence())
-                .setEventTime(window.getStart())
-                .setWindowEnd(window.getEnd())
-                .setLabel(label)
-                .setScore(score)
-                .setAction(action(label, score))
-                .setClassProbabilities(classes)
-                .setInputCount(window.getVision().size() + window.getTexts().size())
-                .setModel(descriptor.modelRef())
-                .setProvisional(window.getProvisional())
-                .setStageMillis(stages);
-    }
-
-    /** Whether {@code decision} stops the line or blocks the payment. */
-    public static boolean isAlert(Decision decision) {
-        return decision.getAction() == DecisionAction.STOP_LINE
-                || decision.getAction() == DecisionAction.BLOCK;
-    }
-
-    /**
-     * Fraud: the risk against the thresholds. Defects: a defect label's probability against them;
-     * an {@code ok} label is no action.
-     */
-    DecisionAction action(String label, double score) {
-        if (positive >= 0) {
-            return score >= options.alertThreshold()
-                    ? DecisionAction.BLOCK
-                    : score >= options.reviewThreshold()
-                            ? DecisionAction.REVIEW
-                            : DecisionAction.NONE;
-        }
-        if ("ok".equals(label)) {
-            return DecisionAction.NONE;
-        }
-        return score >= options.alertThreshold()
-                ? DecisionAction.STOP_LINE
-                : score >= options.reviewThreshold() ? DecisionAction.REVIEW : DecisionAction.NONE;
-    }
-
-    /** The frame's most-attended patches and heat map; null when no language attended to it. */
-    private VisionEvidence visionEvidence(AlignedWindow window, FusionOutput out) {
-        VisionFeatures frame = window.getVision().get(window.getVision().size() - 1);
-        float[] attention = out.visionAttention();
-        float max = 0;
-        for (float v : attention) {
-            max = Math.max(max, v);
-        }
-        if (max <= 0) {
-            return null; // no text attended to the frame
-        }
-        List<Float> heat = new ArrayList<>(attention.length);
-        for (float v : attention) {
-            heat.add(max > 0 ? v / max : 0f);
-        }
-        List<Integer> patches = new ArrayList<>();
-        List<Float> weights = new ArrayList<>();
-        for (int p : out.topPatches(options.topPatches())) {
-            patches.add(p);
-            weights.add(attention[p]);
-        }
-        int width = frame.getGridWidth();
-        return VisionEvidence.newBuilder()
-                .setFrameSequence(frame.getSequence())
-                .setGridWidth(width)
-                .setGridHeight(width > 0 ? attention.length / width : 0)
-                .setPatches(patches)
-                .setWeights(weights)
-                .setHeat(heat)
-                .build();
-    }
-
-    /** Per text modality, its most-attended words (pieces of one word add up; no specials). */
-    private List<WordEvidence> wordEvidence(FusionInput input, FusionOutput out) {
-        List<WordEvidence> evidence = new ArrayList<>();
-        for (int m = 0; m < input.texts().length; m++) {
-            TextEmbedding text = input.texts()[m];
-            if (text == null) {
-                continue;
-            }
-            Map<Integer, Float> byWord = new LinkedHashMap<>();
-            float[] attention = out.languageAttention()[m];
-            int length = Math.min(text.length(), attention.length);
-            for (int i = 0; i < length; i++) {
-                if (text.wordOfPiece()[i] >= 0) {
-                    byWord.merge(text.wordOfPiece()[i], attention[i], Float::sum);
-                }
-            }
-            String modality = descriptor.textModalities().get(m);
-            byWord.entrySet().stream()
-                    .sorted(Map.Entry.<Integer, Float>comparingByValue().reversed())
-                    .limit(options.topWords())
-                    .forEach(
-                            e ->
-                                    evidence.add(
-                                            new WordEvidence(
-                                                    modality,
-                                                    text.words()[e.getKey()],
-                                                    e.getValue())));
-        }
-        return evidence;
     }
 
     @Override

@@ -1,16 +1,17 @@
 package io.fusionline.operators.fusion;
 
+import io.fusionline.multimodal.fusion.FusionTranslator;
+import io.fusionline.operators.Profile;
 import io.fusionline.schema.text.TextKind;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Settings of the fusion stages for one profile.
  *
- * @param profile {@code inspection} or {@code fraud}
+ * @param profile {@link Profile#INSPECTION} or {@link Profile#FRAUD}
  * @param model {@code builtin:<id>} for a model the training kit produced (in the job jar), or the
  *     path of a {@code fusion.json} on every task manager
  * @param span a window holds a source's inputs from its first input's event time {@code s} to
@@ -33,7 +34,7 @@ import java.util.Objects;
  *     do not wait for the window to close ({@link AlignmentFunction}, {@link AlertFunction})
  */
 public record FusionOptions(
-        String profile,
+        Profile profile,
         String model,
         Duration span,
         Duration idleClose,
@@ -50,14 +51,10 @@ public record FusionOptions(
         boolean provisionalAlerts)
         implements Serializable {
 
-    /** Profile name of the factory line. */
-    public static final String INSPECTION = "inspection";
-
-    /** Profile name of the fraud desk. */
-    public static final String FRAUD = "fraud";
-
     public FusionOptions {
-        Objects.requireNonNull(profile, "profile");
+        if (profile == null || !profile.fused()) {
+            throw new IllegalArgumentException("fusion needs a fused profile, got " + profile);
+        }
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("fusion model must be set");
         }
@@ -89,8 +86,8 @@ public record FusionOptions(
     }
 
     /**
-     * The built-in profile {@code name}: its model, a window span that holds an item's frame,
-     * machine log or payment and the speech that follows it, and its thresholds.
+     * The built-in settings of {@code profile}: its model, a window span that holds an item's
+     * frame, machine log or payment and the speech that follows it, and its thresholds.
      *
      * <ul>
      *   <li>{@code inspection}: {@code builtin:inspection-fusion}; 6 s windows, closed after 10 s
@@ -104,13 +101,13 @@ public record FusionOptions(
      *       velocity 1, without a call or a document (risk 0.01).
      * </ul>
      *
-     * @throws IllegalArgumentException for another name
+     * @throws IllegalArgumentException for {@link Profile#TEXT}, which has no fusion stage
      */
-    public static FusionOptions profile(String name) {
-        return switch (name) {
+    public static FusionOptions profile(Profile profile) {
+        return switch (profile) {
             case INSPECTION ->
                     builtIn(
-                            INSPECTION,
+                            Profile.INSPECTION,
                             Map.of(
                                     "log", List.of(TextKind.MACHINE_LOG),
                                     "speech", List.of(TextKind.TRANSCRIPT, TextKind.OPERATOR_NOTE)),
@@ -119,16 +116,14 @@ public record FusionOptions(
                             EarlyExit.visionConfidence(0.995));
             case FRAUD ->
                     builtIn(
-                            FRAUD,
+                            Profile.FRAUD,
                             Map.of(
                                     "transaction", List.of(TextKind.TRANSACTION),
                                     "speech", List.of(TextKind.TRANSCRIPT, TextKind.OCR)),
                             0.7,
                             0.3,
                             EarlyExit.smallKnownPayment(20.0, "DE", 0.01));
-            default ->
-                    throw new IllegalArgumentException(
-                            "unknown profile '" + name + "' (expected inspection or fraud)");
+            case TEXT -> throw new IllegalArgumentException("the text profile has no fusion stage");
         };
     }
 
@@ -138,7 +133,7 @@ public record FusionOptions(
      * evidence, no per-modality scores, provisional alerts.
      */
     private static FusionOptions builtIn(
-            String profile,
+            Profile profile,
             Map<String, List<TextKind>> kinds,
             double alert,
             double review,
@@ -163,11 +158,131 @@ public record FusionOptions(
 
     /** The text modality {@code kind} feeds, or null when the model has none for it. */
     public String modalityOf(TextKind kind) {
-        for (Map.Entry<String, List<TextKind>> e : modalityKinds.entrySet()) {
-            if (e.getValue().contains(kind)) {
-                return e.getKey();
-            }
+        return policy().modalityOf(kind);
+    }
+
+    /** What these settings ask of the translation between windows and decisions. */
+    public FusionTranslator.Policy policy() {
+        return new FusionTranslator.Policy(
+                modalityKinds, alertThreshold, reviewThreshold, topPatches, topWords);
+    }
+
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes some of a {@link FusionOptions}' settings; {@link #build()} checks them. */
+    public static final class Builder {
+        private final Profile profile;
+        private final Map<String, List<TextKind>> modalityKinds;
+        private String model;
+        private Duration span;
+        private Duration idleClose;
+        private int batchSize;
+        private Duration batchTimeout;
+        private int intraOpThreads;
+        private double alertThreshold;
+        private double reviewThreshold;
+        private EarlyExit earlyExit;
+        private int topPatches;
+        private int topWords;
+        private boolean modalityScores;
+        private boolean provisionalAlerts;
+
+        private Builder(FusionOptions o) {
+            profile = o.profile;
+            modalityKinds = o.modalityKinds;
+            model = o.model;
+            span = o.span;
+            idleClose = o.idleClose;
+            batchSize = o.batchSize;
+            batchTimeout = o.batchTimeout;
+            intraOpThreads = o.intraOpThreads;
+            alertThreshold = o.alertThreshold;
+            reviewThreshold = o.reviewThreshold;
+            earlyExit = o.earlyExit;
+            topPatches = o.topPatches;
+            topWords = o.topWords;
+            modalityScores = o.modalityScores;
+            provisionalAlerts = o.provisionalAlerts;
         }
-        return null;
+
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        /** Window span and idle close. */
+        public Builder window(Duration span, Duration idleClose) {
+            this.span = span;
+            this.idleClose = idleClose;
+            return this;
+        }
+
+        /** Most windows per model call and the longest wait for a batch to fill. */
+        public Builder batching(int size, Duration timeout) {
+            this.batchSize = size;
+            this.batchTimeout = timeout;
+            return this;
+        }
+
+        public Builder intraOpThreads(int threads) {
+            this.intraOpThreads = threads;
+            return this;
+        }
+
+        /** Alert and review thresholds. */
+        public Builder thresholds(double alert, double review) {
+            this.alertThreshold = alert;
+            this.reviewThreshold = review;
+            return this;
+        }
+
+        public Builder earlyExit(EarlyExit earlyExit) {
+            this.earlyExit = earlyExit;
+            return this;
+        }
+
+        /** Most-attended patches and words a decision names. */
+        public Builder evidence(int patches, int words) {
+            this.topPatches = patches;
+            this.topWords = words;
+            return this;
+        }
+
+        public Builder modalityScores(boolean on) {
+            this.modalityScores = on;
+            return this;
+        }
+
+        public Builder provisionalAlerts(boolean on) {
+            this.provisionalAlerts = on;
+            return this;
+        }
+
+        /**
+         * The settings.
+         *
+         * @throws IllegalArgumentException naming the first bad setting
+         */
+        public FusionOptions build() {
+            return new FusionOptions(
+                    profile,
+                    model,
+                    span,
+                    idleClose,
+                    modalityKinds,
+                    batchSize,
+                    batchTimeout,
+                    intraOpThreads,
+                    alertThreshold,
+                    reviewThreshold,
+                    earlyExit,
+                    topPatches,
+                    topWords,
+                    modalityScores,
+                    provisionalAlerts);
+        }
     }
 }

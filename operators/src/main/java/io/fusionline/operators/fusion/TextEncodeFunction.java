@@ -120,21 +120,6 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
                 .build();
     }
 
-    /** The embedding {@code features} carries (the sentence vector is not carried: null). */
-    public static TextEmbedding embedding(TextFeatures features) {
-        int[] wordOfPiece = new int[features.getWordOfPiece().size()];
-        for (int i = 0; i < wordOfPiece.length; i++) {
-            wordOfPiece[i] = features.getWordOfPiece().get(i);
-        }
-        return new TextEmbedding(
-                features.getPieces().toArray(String[]::new),
-                features.getWords().toArray(String[]::new),
-                wordOfPiece,
-                VisionTensors.unpack(features.getTokenVectors()),
-                null,
-                features.getDim());
-    }
-
     @Override
     public void close() {
         if (encoder != null) {

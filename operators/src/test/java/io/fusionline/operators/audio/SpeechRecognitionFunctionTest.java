@@ -2,7 +2,6 @@ package io.fusionline.operators.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.multimodal.audio.PhraseSynthesizer;
 import io.fusionline.multimodal.audio.SharedSpeechModel;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.schema.media.AudioChunk;
@@ -10,6 +9,7 @@ import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
+import io.fusionline.simulation.speech.PhraseSynthesizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

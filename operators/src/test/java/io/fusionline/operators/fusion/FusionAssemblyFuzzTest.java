@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.Profile;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.fusion.AlignedWindow;
 import io.fusionline.schema.fusion.TextFeatures;
@@ -39,7 +40,7 @@ class FusionAssemblyFuzzTest {
             harness =
                     new OneInputStreamOperatorTestHarness<>(
                             new FusionDecisionOperator(
-                                    FusionOptions.profile(FusionOptions.INSPECTION),
+                                    FusionOptions.profile(Profile.INSPECTION),
                                     WireFormat.named("single-object"),
                                     "vision-features",
                                     "text-events"));

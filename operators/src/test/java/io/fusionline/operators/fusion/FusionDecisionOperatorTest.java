@@ -11,6 +11,7 @@ import io.fusionline.multimodal.fusion.FusionOutput;
 import io.fusionline.multimodal.text.TextEmbedding;
 import io.fusionline.multimodal.text.TextEncoder;
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.Profile;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.decision.DecisionAction;
 import io.fusionline.schema.decision.DecisionRoute;
@@ -86,23 +87,12 @@ class FusionDecisionOperatorTest {
     }
 
     private static FusionOptions inspection(EarlyExit earlyExit, boolean modalityScores) {
-        FusionOptions p = FusionOptions.profile(FusionOptions.INSPECTION);
-        return new FusionOptions(
-                p.profile(),
-                p.model(),
-                p.span(),
-                p.idleClose(),
-                p.modalityKinds(),
-                16,
-                Duration.ofSeconds(30),
-                1,
-                p.alertThreshold(),
-                p.reviewThreshold(),
-                earlyExit,
-                p.topPatches(),
-                p.topWords(),
-                modalityScores,
-                false);
+        return FusionOptions.profile(Profile.INSPECTION).toBuilder()
+                .batching(16, Duration.ofSeconds(30))
+                .earlyExit(earlyExit)
+                .modalityScores(modalityScores)
+                .provisionalAlerts(false)
+                .build();
     }
 
     @Test

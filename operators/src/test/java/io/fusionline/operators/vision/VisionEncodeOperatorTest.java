@@ -2,7 +2,6 @@ package io.fusionline.operators.vision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fusionline.multimodal.vision.RandomPatchEncoder;
 import io.fusionline.multimodal.vision.VisionEncoder;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.schema.media.VideoFrame;
@@ -10,6 +9,7 @@ import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.vision.VisionFeatures;
 import io.fusionline.schema.vision.VisionTensors;
+import io.fusionline.simulation.vision.RandomPatchEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

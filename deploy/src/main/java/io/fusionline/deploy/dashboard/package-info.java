@@ -1,2 +1,0 @@
-/** The live dashboard: a token-protected web page over the decisions, alerts and transcripts. */
-package io.fusionline.deploy.dashboard;

@@ -1,2 +1,0 @@
-/** The demo: sample events of both domains in, decisions printed as they arrive. */
-package io.fusionline.deploy.demo;

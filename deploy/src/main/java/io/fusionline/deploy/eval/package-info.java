@@ -1,2 +1,0 @@
-/** Scoring a running job's decisions against a simulated world's ground truth. */
-package io.fusionline.deploy.eval;

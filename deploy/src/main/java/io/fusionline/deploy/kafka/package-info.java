@@ -1,2 +1,0 @@
-/** An embedded, real, single-node KRaft Kafka broker and topic administration. */
-package io.fusionline.deploy.kafka;

@@ -1,2 +1,0 @@
-/** Metric reporters for fusionline's local runtimes. */
-package io.fusionline.deploy.metrics;

@@ -1,0 +1,2 @@
+/** Metric reporters for fusionline's local runtimes. */
+package io.fusionline.runtime.metrics;
