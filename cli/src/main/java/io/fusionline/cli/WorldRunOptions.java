@@ -7,6 +7,8 @@ import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.operators.Profile;
 import io.fusionline.runtime.simulate.WorldSimulator;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -119,6 +121,15 @@ final class WorldRunOptions {
     @Option(names = "--no-dashboard", description = "Do not serve the live dashboard.")
     boolean noDashboard;
 
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Any fusionline.* job option (fusionline-job --help lists them), e.g."
+                            + " fusionline.fusion.alert-threshold=0.9; wins over this command's"
+                            + " own options and defaults.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     /**
      * Runs the world against a job that is already running on {@code jobConf}'s Kafka: starts the
      * {@link DemoDriver} and (unless {@code --no-dashboard}) the dashboard, prints {@code status}
@@ -186,7 +197,11 @@ final class WorldRunOptions {
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-" + run);
         conf.set(FusionlineJobOptions.SPEECH_ENABLED, !noSpeech);
-        Profile chosen = CliValues.profile(spec, profile);
+        Configuration explicit = Configuration.fromMap(settings);
+        Profile chosen =
+                explicit.containsKey(FusionlineJobOptions.PROFILE.key())
+                        ? checked(() -> FusionlineJobOptions.profile(explicit))
+                        : CliValues.profile(spec, profile);
         conf.set(FusionlineJobOptions.PROFILE, chosen);
         WorldSimulator.acceptWorldClock(conf);
         boolean world = chosen.fused();
@@ -205,6 +220,7 @@ final class WorldRunOptions {
         conf.set(
                 FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,
                 "fusionline-" + run + "-" + UUID.randomUUID().toString().substring(0, 8));
+        conf.addAll(explicit);
         // Checked before anything starts; the embedded broker's address is not known yet, so a
         // placeholder stands in for it.
         Configuration check = new Configuration(conf);
@@ -217,6 +233,14 @@ final class WorldRunOptions {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         return conf;
+    }
+
+    private <T> T checked(java.util.function.Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     void check(boolean ok, String message) {

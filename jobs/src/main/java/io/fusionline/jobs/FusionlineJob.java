@@ -5,11 +5,13 @@ import io.fusionline.multimodal.ocr.TextRecognizer;
 import io.fusionline.multimodal.vision.ImageLimits;
 import io.fusionline.operators.DeadLetterMetricsFunction;
 import io.fusionline.operators.DeadLetters;
+import io.fusionline.operators.Profile;
 import io.fusionline.operators.audio.AudioChunkValidator;
 import io.fusionline.operators.audio.SpeechRecognitionFunction;
 import io.fusionline.operators.audio.SpeechRecognitionOptions;
 import io.fusionline.operators.decode.DecodeFunction;
 import io.fusionline.operators.decode.InputLimits;
+import io.fusionline.operators.decode.RecordValidator;
 import io.fusionline.operators.fusion.AlertFunction;
 import io.fusionline.operators.fusion.AlignmentFunction;
 import io.fusionline.operators.fusion.FusionDecisionOperator;
@@ -40,6 +42,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -187,150 +190,160 @@ public final class FusionlineJob {
      */
     public void addTo(StreamExecutionEnvironment env) {
         env.getConfig().enableObjectReuse();
-        SingleOutputStreamOperator<TextEvent> decodedText =
-                env.fromSource(textEvents, WatermarkStrategy.noWatermarks(), "text-events")
-                        .uid("source-text-events")
-                        .name("text-events source")
-                        .process(
-                                new DecodeFunction<>(
-                                        TextEvent.class,
-                                        wireFormat,
-                                        new TextEventValidator(inputLimits),
-                                        inputLimits),
-                                new AvroTypeInfo<>(TextEvent.class))
-                        .uid("decode-text-events")
-                        .name("decode text events");
-        DataStream<TextEvent> text =
-                decodedText
-                        .assignTimestampsAndWatermarks(
+        Branches out = new Branches();
+        addText(env, out);
+        if (audio != null) {
+            addSpeech(env, out);
+        }
+        if (frames != null) {
+            addVision(env, out);
+        }
+        DataStream<TextEvent> texts = textInterceptor.apply(out.text);
+        if (fusion == null) {
+            addTextDecisions(texts);
+        } else {
+            addFusion(texts, out);
+        }
+        addDeadLetters(out.deadLetters);
+    }
+
+    /** What the branches hand on: texts for deciding, vision features, every stage's rejects. */
+    private static final class Branches {
+        DataStream<TextEvent> text;
+        DataStream<VisionFeatures> vision;
+        DataStream<DeadLetter> deadLetters;
+
+        void reject(DataStream<DeadLetter> rejects) {
+            deadLetters = deadLetters == null ? rejects : deadLetters.union(rejects);
+        }
+    }
+
+    /** The text-events source, decoded and checked, with event time. */
+    private void addText(StreamExecutionEnvironment env, Branches out) {
+        SingleOutputStreamOperator<TextEvent> decoded =
+                decoded(
+                        env,
+                        textEvents,
+                        TextEvent.class,
+                        new TextEventValidator(inputLimits),
+                        "text-events",
+                        "text events");
+        out.reject(decoded.getSideOutput(DeadLetters.TAG));
+        out.text =
+                decoded.assignTimestampsAndWatermarks(
                                 eventTime(
                                         (TextEvent event, long ts) ->
                                                 event.getEventTime().toEpochMilli()))
                         .uid("event-time-text-events")
                         .name("event time (text events)");
-        DataStream<DeadLetter> deadLetterUnion = decodedText.getSideOutput(DeadLetters.TAG);
+    }
 
-        if (audio != null) {
-            SingleOutputStreamOperator<AudioChunk> decodedAudio =
-                    env.fromSource(audio, WatermarkStrategy.noWatermarks(), "audio")
-                            .uid("source-audio")
-                            .name("audio source")
-                            .process(
-                                    new DecodeFunction<>(
-                                            AudioChunk.class,
+    /** Audio → speech recognition → transcripts; final transcripts join the texts. */
+    private void addSpeech(StreamExecutionEnvironment env, Branches out) {
+        SingleOutputStreamOperator<AudioChunk> decoded =
+                decoded(
+                        env,
+                        audio,
+                        AudioChunk.class,
+                        new AudioChunkValidator(speech.maxChunkBytes()),
+                        "audio",
+                        "audio");
+        SingleOutputStreamOperator<Transcript> recognized =
+                audioInterceptor
+                        .apply(
+                                decoded.assignTimestampsAndWatermarks(
+                                                eventTime(
+                                                        (AudioChunk chunk, long ts) ->
+                                                                chunk.getEventTime()
+                                                                        .toEpochMilli()))
+                                        .uid("event-time-audio")
+                                        .name("event time (audio)"))
+                        .keyBy(AudioChunk::getSourceId)
+                        .process(
+                                new SpeechRecognitionFunction(speech, wireFormat, audioTopic),
+                                new AvroTypeInfo<>(Transcript.class))
+                        .uid("asr")
+                        .name("speech recognition");
+        recognized.sinkTo(transcripts).uid("sink-transcripts").name("transcripts sink");
+        out.text =
+                out.text.union(
+                        recognized
+                                .filter(t -> t.getKind() == TranscriptKind.FINAL)
+                                .uid("final-transcripts")
+                                .name("final transcripts")
+                                .map(FusionlineJob::asTextEvent)
+                                .returns(new AvroTypeInfo<>(TextEvent.class))
+                                .uid("transcripts-as-text")
+                                .name("transcripts as text events"));
+        out.reject(decoded.getSideOutput(DeadLetters.TAG));
+        out.reject(recognized.getSideOutput(DeadLetters.TAG));
+    }
+
+    /**
+     * Frames → the vision encoder (when vision options are set) and OCR (for its sources), whose
+     * texts join the others.
+     */
+    private void addVision(StreamExecutionEnvironment env, Branches out) {
+        SingleOutputStreamOperator<VideoFrame> decoded =
+                decoded(
+                        env,
+                        frames,
+                        VideoFrame.class,
+                        new VideoFrameValidator(imageLimits),
+                        "frames",
+                        "frames");
+        out.reject(decoded.getSideOutput(DeadLetters.TAG));
+        DataStream<VideoFrame> timed =
+                decoded.assignTimestampsAndWatermarks(
+                                eventTime(
+                                        (VideoFrame frame, long ts) ->
+                                                frame.getEventTime().toEpochMilli()))
+                        .uid("event-time-frames")
+                        .name("event time (frames)");
+        if (vision != null) {
+            SingleOutputStreamOperator<VisionFeatures> encoded =
+                    timed.transform(
+                                    "vision encoder",
+                                    new AvroTypeInfo<>(VisionFeatures.class),
+                                    new VisionEncodeOperator(vision, wireFormat, framesTopic))
+                            .uid("vision-encode");
+            encoded.sinkTo(visionFeatures).uid("sink-vision-features").name("vision-features sink");
+            out.reject(encoded.getSideOutput(DeadLetters.TAG));
+            out.vision = encoded;
+        }
+        if (!ocrSources.isEmpty()) {
+            SingleOutputStreamOperator<TextEvent> read =
+                    timed.process(
+                                    new OcrFunction(
+                                            ocrSources,
+                                            ocrLayout,
+                                            imageLimits,
                                             wireFormat,
-                                            new AudioChunkValidator(speech.maxChunkBytes()),
-                                            inputLimits),
-                                    new AvroTypeInfo<>(AudioChunk.class))
-                            .uid("decode-audio")
-                            .name("decode audio");
-            SingleOutputStreamOperator<Transcript> recognized =
-                    audioInterceptor
-                            .apply(
-                                    decodedAudio
-                                            .assignTimestampsAndWatermarks(
-                                                    eventTime(
-                                                            (AudioChunk chunk, long ts) ->
-                                                                    chunk.getEventTime()
-                                                                            .toEpochMilli()))
-                                            .uid("event-time-audio")
-                                            .name("event time (audio)"))
-                            .keyBy(AudioChunk::getSourceId)
-                            .process(
-                                    new SpeechRecognitionFunction(speech, wireFormat, audioTopic),
-                                    new AvroTypeInfo<>(Transcript.class))
-                            .uid("asr")
-                            .name("speech recognition");
-            recognized.sinkTo(transcripts).uid("sink-transcripts").name("transcripts sink");
-            text =
-                    text.union(
-                            recognized
-                                    .filter(t -> t.getKind() == TranscriptKind.FINAL)
-                                    .uid("final-transcripts")
-                                    .name("final transcripts")
-                                    .map(FusionlineJob::asTextEvent)
-                                    .returns(new AvroTypeInfo<>(TextEvent.class))
-                                    .uid("transcripts-as-text")
-                                    .name("transcripts as text events"));
-            deadLetterUnion =
-                    deadLetterUnion.union(
-                            decodedAudio.getSideOutput(DeadLetters.TAG),
-                            recognized.getSideOutput(DeadLetters.TAG));
+                                            framesTopic),
+                                    new AvroTypeInfo<>(TextEvent.class))
+                            .uid("ocr")
+                            .name("OCR");
+            out.text = out.text.union(read);
+            out.reject(read.getSideOutput(DeadLetters.TAG));
         }
+    }
 
-        DataStream<VisionFeatures> visionOut = null;
-        if (frames != null) {
-            SingleOutputStreamOperator<VideoFrame> decodedFrames =
-                    env.fromSource(frames, WatermarkStrategy.noWatermarks(), "frames")
-                            .uid("source-frames")
-                            .name("frames source")
-                            .process(
-                                    new DecodeFunction<>(
-                                            VideoFrame.class,
-                                            wireFormat,
-                                            new VideoFrameValidator(imageLimits),
-                                            inputLimits),
-                                    new AvroTypeInfo<>(VideoFrame.class))
-                            .uid("decode-frames")
-                            .name("decode frames");
-            deadLetterUnion = deadLetterUnion.union(decodedFrames.getSideOutput(DeadLetters.TAG));
-            DataStream<VideoFrame> timedFrames =
-                    decodedFrames
-                            .assignTimestampsAndWatermarks(
-                                    eventTime(
-                                            (VideoFrame frame, long ts) ->
-                                                    frame.getEventTime().toEpochMilli()))
-                            .uid("event-time-frames")
-                            .name("event time (frames)");
-            if (vision != null) {
-                SingleOutputStreamOperator<VisionFeatures> encoded =
-                        timedFrames
-                                .transform(
-                                        "vision encoder",
-                                        new AvroTypeInfo<>(VisionFeatures.class),
-                                        new VisionEncodeOperator(vision, wireFormat, framesTopic))
-                                .uid("vision-encode");
-                encoded.sinkTo(visionFeatures)
-                        .uid("sink-vision-features")
-                        .name("vision-features sink");
-                deadLetterUnion = deadLetterUnion.union(encoded.getSideOutput(DeadLetters.TAG));
-                visionOut = encoded;
-            }
-            if (!ocrSources.isEmpty()) {
-                SingleOutputStreamOperator<TextEvent> read =
-                        timedFrames
-                                .process(
-                                        new OcrFunction(
-                                                ocrSources,
-                                                ocrLayout,
-                                                imageLimits,
-                                                wireFormat,
-                                                framesTopic),
-                                        new AvroTypeInfo<>(TextEvent.class))
-                                .uid("ocr")
-                                .name("OCR");
-                text = text.union(read);
-                deadLetterUnion = deadLetterUnion.union(read.getSideOutput(DeadLetters.TAG));
-            }
-        }
+    /** The keyword baseline: texts → keyed decision state → decisions. */
+    private void addTextDecisions(DataStream<TextEvent> texts) {
+        texts.keyBy(TextEvent::getSourceId)
+                .process(
+                        new TextDecisionFunction(stateIdleTimeout),
+                        new AvroTypeInfo<>(Decision.class))
+                .uid("decide-text")
+                .name("decide (text)")
+                .sinkTo(decisions)
+                .uid("sink-decisions")
+                .name("decisions sink");
+    }
 
-        DataStream<TextEvent> timed = textInterceptor.apply(text);
-        if (fusion == null) {
-            timed.keyBy(TextEvent::getSourceId)
-                    .process(
-                            new TextDecisionFunction(stateIdleTimeout),
-                            new AvroTypeInfo<>(Decision.class))
-                    .uid("decide-text")
-                    .name("decide (text)")
-                    .sinkTo(decisions)
-                    .uid("sink-decisions")
-                    .name("decisions sink");
-        } else {
-            deadLetterUnion = addFusion(timed, visionOut, deadLetterUnion);
-        }
-
-        deadLetterUnion
-                .map(new DeadLetterMetricsFunction(deadLetterMaxPayloadBytes))
+    /** Every stage's rejects, counted by reason, → dead letters. */
+    private void addDeadLetters(DataStream<DeadLetter> rejects) {
+        rejects.map(new DeadLetterMetricsFunction(deadLetterMaxPayloadBytes))
                 .returns(new AvroTypeInfo<>(DeadLetter.class))
                 .uid("dead-letter-metrics")
                 .name("count dead letters by reason")
@@ -339,16 +352,32 @@ public final class FusionlineJob {
                 .name("dead-letters sink");
     }
 
+    /** {@code source} decoded into {@code type} and checked, rejects on the side output. */
+    private <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decoded(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> source,
+            Class<T> type,
+            RecordValidator<T> validator,
+            String topic,
+            String what) {
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), topic)
+                .uid("source-" + topic)
+                .name(topic + " source")
+                .process(
+                        new DecodeFunction<>(type, wireFormat, validator, inputLimits),
+                        new AvroTypeInfo<>(type))
+                .uid("decode-" + topic)
+                .name("decode " + what);
+    }
+
     /**
      * text → text encoder ─┐ vision features ─────┴▶ keyBy(sourceId) ─▶ alignment ─▶ fusion ─▶
      * decisions; fusion's decisions ∪ provisional alerts ─▶ keyBy(sourceId) ─▶ alerts. The streams
      * on the way from an input to an alert flush their network buffers after {@code
      * latencyBufferTimeout}.
      */
-    private DataStream<DeadLetter> addFusion(
-            DataStream<TextEvent> text,
-            DataStream<VisionFeatures> visionFeatures,
-            DataStream<DeadLetter> deadLetterUnion) {
+    private void addFusion(DataStream<TextEvent> text, Branches out) {
+        DataStream<VisionFeatures> visionFeatures = out.vision;
         int maxTokens = BuiltInModels.resolveFusion(fusion.model()).maxTokens();
         long flush = latencyBufferTimeout.toMillis();
         SingleOutputStreamOperator<TextFeatures> encodedText =
@@ -357,7 +386,7 @@ public final class FusionlineJob {
                                 new AvroTypeInfo<>(TextFeatures.class))
                         .uid("text-encode")
                         .name("text encoder");
-        deadLetterUnion = deadLetterUnion.union(encodedText.getSideOutput(DeadLetters.TAG));
+        out.reject(encodedText.getSideOutput(DeadLetters.TAG));
         DataStream<AlignmentInput> inputs =
                 encodedText
                         .map(AlignmentFunction::of)
@@ -409,8 +438,8 @@ public final class FusionlineJob {
                 .sinkTo(alerts)
                 .uid("sink-alerts")
                 .name("alerts sink");
-        return deadLetterUnion.union(
-                windows.getSideOutput(DeadLetters.TAG), decided.getSideOutput(DeadLetters.TAG));
+        out.reject(windows.getSideOutput(DeadLetters.TAG));
+        out.reject(decided.getSideOutput(DeadLetters.TAG));
     }
 
     /** Event time from {@code timestamp}, bounded out-of-orderness, idle inputs let go. */
@@ -446,17 +475,17 @@ public final class FusionlineJob {
         private UnaryOperator<DataStream<TextEvent>> textInterceptor = UnaryOperator.identity();
         private Source<RawRecord, ?, ?> audio;
         private Sink<Transcript> transcripts;
-        private SpeechRecognitionOptions speech = SpeechRecognitionOptions.defaults();
+        private SpeechRecognitionOptions speech;
         private String audioTopic;
         private UnaryOperator<DataStream<AudioChunk>> audioInterceptor = UnaryOperator.identity();
         private Source<RawRecord, ?, ?> frames;
         private Sink<VisionFeatures> visionFeatures;
         private VisionOptions vision;
-        private Set<String> ocrSources = Set.of();
-        private TextRecognizer.Layout ocrLayout = TextRecognizer.Layout.PAGE;
-        private ImageLimits imageLimits = ImageLimits.DEFAULT;
-        private InputLimits inputLimits = InputLimits.DEFAULT;
-        private int deadLetterMaxPayloadBytes = DeadLetters.DEFAULT_MAX_PAYLOAD_BYTES;
+        private Set<String> ocrSources;
+        private TextRecognizer.Layout ocrLayout;
+        private ImageLimits imageLimits;
+        private InputLimits inputLimits;
+        private int deadLetterMaxPayloadBytes;
         private String framesTopic;
         private FusionOptions fusion;
         private Sink<Decision> alerts;
@@ -464,17 +493,16 @@ public final class FusionlineJob {
         private String textEventsTopic;
         private Duration latencyBufferTimeout;
 
+        /**
+         * Every setting at its option's default ({@link FusionlineJobOptions}, the one place
+         * defaults live), as a keyword-baseline job without vision until {@link #options}, {@link
+         * #fusion} or {@link #vision} say otherwise.
+         */
         private Builder() {
-            Configuration defaults = new Configuration();
-            wireFormat = WireFormat.named(defaults.get(FusionlineJobOptions.WIRE_FORMAT));
-            maxOutOfOrderness = defaults.get(FusionlineJobOptions.MAX_OUT_OF_ORDERNESS);
-            sourceIdleTimeout = defaults.get(FusionlineJobOptions.SOURCE_IDLE_TIMEOUT);
-            stateIdleTimeout = defaults.get(FusionlineJobOptions.STATE_IDLE_TIMEOUT);
-            audioTopic = defaults.get(FusionlineJobOptions.AUDIO_TOPIC);
-            framesTopic = defaults.get(FusionlineJobOptions.FRAMES_TOPIC);
-            visionFeaturesTopic = defaults.get(FusionlineJobOptions.VISION_FEATURES_TOPIC);
-            textEventsTopic = defaults.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);
-            latencyBufferTimeout = defaults.get(FusionlineJobOptions.LATENCY_BUFFER_TIMEOUT);
+            Configuration baseline = new Configuration();
+            baseline.set(FusionlineJobOptions.PROFILE, Profile.TEXT);
+            baseline.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
+            options(baseline);
         }
 
         /** Takes wire format, watermark and state settings from a job configuration. */

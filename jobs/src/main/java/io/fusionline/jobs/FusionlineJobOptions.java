@@ -62,7 +62,9 @@ public final class FusionlineJobOptions {
     public static final ConfigOption<Duration> SPEECH_IDLE_TIMEOUT =
             ConfigOptions.key("fusionline.speech.idle-timeout")
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(30))
+                    .defaultValue(
+                            io.fusionline.operators.audio.SpeechRecognitionOptions.defaults()
+                                    .idleTimeout())
                     .withDescription(
                             "A source's recognizer is finished and closed after this much "
                                     + "processing time without audio.");
@@ -136,13 +138,14 @@ public final class FusionlineJobOptions {
     public static final ConfigOption<Integer> FUSION_BATCH_SIZE =
             ConfigOptions.key("fusionline.fusion.batch-size")
                     .intType()
-                    .defaultValue(64)
+                    .defaultValue(io.fusionline.operators.fusion.FusionOptions.DEFAULT_BATCH_SIZE)
                     .withDescription("Most windows per fusion model call.");
 
     public static final ConfigOption<Duration> FUSION_BATCH_TIMEOUT =
             ConfigOptions.key("fusionline.fusion.batch-timeout")
                     .durationType()
-                    .defaultValue(Duration.ofMillis(10))
+                    .defaultValue(
+                            io.fusionline.operators.fusion.FusionOptions.DEFAULT_BATCH_TIMEOUT)
                     .withDescription("Longest a closed window waits for its batch to fill.");
 
     public static final ConfigOption<Double> ALERT_THRESHOLD =
@@ -227,13 +230,14 @@ public final class FusionlineJobOptions {
     public static final ConfigOption<Integer> VISION_BATCH_SIZE =
             ConfigOptions.key("fusionline.vision.batch-size")
                     .intType()
-                    .defaultValue(16)
+                    .defaultValue(io.fusionline.operators.vision.VisionOptions.DEFAULT_BATCH_SIZE)
                     .withDescription("Most frames per inference call (B).");
 
     public static final ConfigOption<Duration> VISION_BATCH_TIMEOUT =
             ConfigOptions.key("fusionline.vision.batch-timeout")
                     .durationType()
-                    .defaultValue(Duration.ofMillis(20))
+                    .defaultValue(
+                            io.fusionline.operators.vision.VisionOptions.DEFAULT_BATCH_TIMEOUT)
                     .withDescription(
                             "Longest a frame waits for its batch to fill (T); bounds latency at low load.");
 
@@ -255,13 +259,13 @@ public final class FusionlineJobOptions {
     public static final ConfigOption<Integer> VISION_MAX_IMAGE_BYTES =
             ConfigOptions.key("fusionline.vision.max-image-bytes")
                     .intType()
-                    .defaultValue(16 << 20)
+                    .defaultValue(io.fusionline.multimodal.vision.ImageLimits.DEFAULT.maxBytes())
                     .withDescription("Larger frame payloads are dead letters.");
 
     public static final ConfigOption<Long> VISION_MAX_IMAGE_PIXELS =
             ConfigOptions.key("fusionline.vision.max-image-pixels")
                     .longType()
-                    .defaultValue(40_000_000L)
+                    .defaultValue(io.fusionline.multimodal.vision.ImageLimits.DEFAULT.maxPixels())
                     .withDescription(
                             "Frames whose header declares more pixels are dead letters, before decoding.");
 

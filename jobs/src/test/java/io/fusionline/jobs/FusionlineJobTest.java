@@ -3,6 +3,7 @@ package io.fusionline.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.multimodal.ocr.TextRecognizer;
+import io.fusionline.operators.Profile;
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.operators.vision.VisionOptions;
 import io.fusionline.schema.decision.Decision;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -56,6 +58,68 @@ class FusionlineJobTest {
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(2)
                             .build());
+
+    /**
+     * Savepoints map state to operators by uid: the full graph (speech, vision, OCR, fusion) keeps
+     * exactly these, whatever the code that builds it looks like.
+     */
+    @Test
+    void shouldKeepEveryOperatorUidOfTheFullGraph() {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.PROFILE, Profile.INSPECTION);
+        conf.set(FusionlineJobOptions.OCR_SOURCES, "id-desk");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        var none =
+                new DataGeneratorSource<>(
+                        new RawRecords(List.of()), 0, TypeInformation.of(RawRecord.class));
+        FusionlineJob.builder()
+                .options(conf)
+                .textEvents(none)
+                .audio(none)
+                .frames(none)
+                .decisions(new CollectingSink<>("d"))
+                .alerts(new CollectingSink<>("a"))
+                .transcripts(new CollectingSink<>("t"))
+                .visionFeatures(new CollectingSink<>("v"))
+                .deadLetters(new CollectingSink<>("x"))
+                .build()
+                .addTo(env);
+
+        java.util.Set<String> uids = new java.util.TreeSet<>();
+        for (var node : env.getStreamGraph().getStreamNodes()) {
+            if (node.getTransformationUID() != null) {
+                uids.add(node.getTransformationUID());
+            }
+        }
+        assertThat(uids)
+                .containsExactlyInAnyOrder(
+                        "source-text-events",
+                        "decode-text-events",
+                        "event-time-text-events",
+                        "source-audio",
+                        "decode-audio",
+                        "event-time-audio",
+                        "asr",
+                        "sink-transcripts",
+                        "final-transcripts",
+                        "transcripts-as-text",
+                        "source-frames",
+                        "decode-frames",
+                        "event-time-frames",
+                        "vision-encode",
+                        "sink-vision-features",
+                        "ocr",
+                        "text-encode",
+                        "text-to-alignment",
+                        "vision-to-alignment",
+                        "align",
+                        "fuse",
+                        "sink-decisions",
+                        "alerts",
+                        "sink-alerts",
+                        "dead-letter-metrics",
+                        "sink-dead-letters");
+    }
 
     @Test
     void shouldDecideValidEventsAndDeadLetterTheRestWithSwappedConnectors() throws Exception {

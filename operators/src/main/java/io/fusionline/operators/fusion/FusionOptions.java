@@ -51,6 +51,12 @@ public record FusionOptions(
         boolean provisionalAlerts)
         implements Serializable {
 
+    /** Windows per model call unless configured. */
+    public static final int DEFAULT_BATCH_SIZE = 64;
+
+    /** Longest a closed window waits for its batch unless configured. */
+    public static final Duration DEFAULT_BATCH_TIMEOUT = Duration.ofMillis(10);
+
     public FusionOptions {
         if (profile == null || !profile.fused()) {
             throw new IllegalArgumentException("fusion needs a fused profile, got " + profile);
@@ -144,8 +150,8 @@ public record FusionOptions(
                 Duration.ofSeconds(6),
                 Duration.ofSeconds(10),
                 kinds,
-                64,
-                Duration.ofMillis(10),
+                DEFAULT_BATCH_SIZE,
+                DEFAULT_BATCH_TIMEOUT,
                 1,
                 alert,
                 review,

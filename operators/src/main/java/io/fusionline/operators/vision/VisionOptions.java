@@ -42,10 +42,21 @@ public record VisionOptions(
         }
     }
 
+    /** Frames per inference call unless configured. */
+    public static final int DEFAULT_BATCH_SIZE = 16;
+
+    /** Longest a frame waits for its batch unless configured. */
+    public static final Duration DEFAULT_BATCH_TIMEOUT = Duration.ofMillis(20);
+
     /** B = 16, T = 20 ms, one thread, default limits, patch tokens kept. */
     public static VisionOptions of(String descriptor) {
         return new VisionOptions(
-                descriptor, 16, Duration.ofMillis(20), 1, ImageLimits.DEFAULT, true);
+                descriptor,
+                DEFAULT_BATCH_SIZE,
+                DEFAULT_BATCH_TIMEOUT,
+                1,
+                ImageLimits.DEFAULT,
+                true);
     }
 
     public VisionOptions withBatch(int size, Duration timeout) {
