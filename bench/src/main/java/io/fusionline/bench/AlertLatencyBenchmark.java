@@ -1,6 +1,7 @@
 package io.fusionline.bench;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.multimodal.fusion.BuiltInModels;
 import io.fusionline.multimodal.fusion.FusionInput;
 import io.fusionline.multimodal.fusion.FusionModel;
@@ -502,8 +503,7 @@ public final class AlertLatencyBenchmark {
     private static void readAll(
             Configuration job, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer =
-                CommittedConsumers.create(
-                        job.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "bench-read-" + topic)) {
+                CommittedConsumers.create(KafkaAccess.of(job), "bench-read-" + topic)) {
             List<TopicPartition> partitions =
                     CommittedConsumers.assignAll(consumer, List.of(topic));
             consumer.seekToBeginning(partitions);
@@ -528,8 +528,7 @@ public final class AlertLatencyBenchmark {
     private static KafkaConsumer<byte[], byte[]> consumer(
             Configuration job, String name, List<String> topics) {
         KafkaConsumer<byte[], byte[]> consumer =
-                CommittedConsumers.create(
-                        job.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "bench-" + name);
+                CommittedConsumers.create(KafkaAccess.of(job), "bench-" + name);
         CommittedConsumers.assignAtEnd(consumer, topics);
         return consumer;
     }

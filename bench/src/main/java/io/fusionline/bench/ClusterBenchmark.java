@@ -1,6 +1,7 @@
 package io.fusionline.bench;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.multimodal.fusion.BuiltInModels;
 import io.fusionline.multimodal.vision.EncodedImage;
 import io.fusionline.multimodal.vision.FramePreprocessor;
@@ -123,7 +124,8 @@ public final class ClusterBenchmark {
                                         .withTaskManagers(maxParallelism, 1))) {
             String bootstrap = broker.bootstrapServers();
             String framesTopic = "bench-frames";
-            FusionlineTopics.ensure(bootstrap, List.of(framesTopic), maxParallelism);
+            FusionlineTopics.ensure(
+                    KafkaAccess.plaintext(bootstrap), List.of(framesTopic), maxParallelism);
             publish(bootstrap, framesTopic, jpegs, frameCount, maxParallelism);
             FlinkRestClient rest = cluster.rest();
             String jar = rest.uploadJar(LocalFlinkCluster.defaultJobJar());
@@ -136,7 +138,7 @@ public final class ClusterBenchmark {
                                 modelReference,
                                 encoderDim == 0);
                 FusionlineTopics.ensure(
-                        bootstrap,
+                        KafkaAccess.plaintext(bootstrap),
                         FusionlineTopics.names(conf),
                         FusionlineTopics.DEFAULT_PARTITIONS);
                 String job = rest.runJar(jar, JobJarArguments.of(conf), p, null);
@@ -210,7 +212,8 @@ public final class ClusterBenchmark {
                 WireFormat.named(FusionlineJobOptions.WIRE_FORMAT.defaultValue())
                         .codec(VideoFrame.class);
         try (KafkaProducer<byte[], byte[]> producer =
-                InputProducers.create(bootstrap, "fusionline-bench-cluster")) {
+                InputProducers.create(
+                        KafkaAccess.plaintext(bootstrap), "fusionline-bench-cluster")) {
             // event times end now: inside the job's accepted event-time bounds
             long first = System.currentTimeMillis() - count * 40L;
             for (int i = 0; i < count; i++) {
@@ -274,7 +277,8 @@ public final class ClusterBenchmark {
         int seen = 0;
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                CommittedConsumers.create(bootstrap, "fusionline-bench-cluster")) {
+                CommittedConsumers.create(
+                        KafkaAccess.plaintext(bootstrap), "fusionline-bench-cluster")) {
             consumer.seekToBeginning(CommittedConsumers.assignAll(consumer, List.of(topic)));
             while (seen < count) {
                 if (System.nanoTime() > deadline) {

@@ -5,6 +5,7 @@ import io.fusionline.cli.ingest.ImageFolderIngest;
 import io.fusionline.cli.ingest.Progress;
 import io.fusionline.cli.ingest.VideoIngest;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.jobs.KafkaPreflight;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import java.nio.file.Files;
@@ -40,6 +41,8 @@ final class IngestCommand {
                 defaultValue = "127.0.0.1:9092",
                 description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
         String bootstrap;
+
+        @Mixin KafkaClientOption kafkaConfig;
 
         @Option(
                 names = "--topic",
@@ -77,14 +80,16 @@ final class IngestCommand {
             }
             Configuration conf = new Configuration();
             conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+            kafkaConfig.applyTo(conf);
             try {
                 FusionlineJobOptions.validate(conf);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            KafkaPreflight.requireReachable(bootstrap, Duration.ofSeconds(5));
+            KafkaAccess kafka = KafkaAccess.of(conf);
+            KafkaPreflight.requireReachable(kafka, Duration.ofSeconds(5));
             return new FramePublisher(
-                    bootstrap, topic, source, firstSequence, SingleObjectWireFormat.INSTANCE);
+                    kafka, topic, source, firstSequence, SingleObjectWireFormat.INSTANCE);
         }
 
         Progress.Factory progress() {

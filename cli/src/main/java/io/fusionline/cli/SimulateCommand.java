@@ -2,6 +2,7 @@ package io.fusionline.cli;
 
 import io.fusionline.cli.ingest.Progress;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.jobs.KafkaPreflight;
 import io.fusionline.runtime.kafka.FusionlineTopics;
 import io.fusionline.runtime.simulate.WorldSimulator;
@@ -13,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -102,6 +104,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--no-audio", description = "Do not speak voice notes and call remarks.")
     boolean noAudio;
 
+    @Mixin KafkaClientOption kafkaConfig;
+
     @Override
     public Integer call() throws Exception {
         check(sources >= 1 && sources <= 1000, "--sources must be 1..1000");
@@ -112,14 +116,16 @@ final class SimulateCommand implements Callable<Integer> {
         Instant start = CliValues.startTime(spec, startTime);
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+        kafkaConfig.applyTo(conf);
         try {
             FusionlineJobOptions.validate(conf);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        KafkaPreflight.requireReachable(bootstrap, Duration.ofSeconds(5));
+        KafkaAccess kafka = KafkaAccess.of(conf);
+        KafkaPreflight.requireReachable(kafka, Duration.ofSeconds(5));
         FusionlineTopics.ensure(
-                bootstrap, FusionlineTopics.names(conf), FusionlineTopics.DEFAULT_PARTITIONS);
+                kafka, FusionlineTopics.names(conf), FusionlineTopics.DEFAULT_PARTITIONS);
 
         Progress progress = new Progress(System.err, count, "item", System.console() != null);
         try (WorldSimulator simulator = new WorldSimulator(conf)) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -121,6 +122,8 @@ final class WorldRunOptions {
     @Option(names = "--no-dashboard", description = "Do not serve the live dashboard.")
     boolean noDashboard;
 
+    @Mixin KafkaClientOption kafkaConfig;
+
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
@@ -195,6 +198,7 @@ final class WorldRunOptions {
             conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
         }
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        kafkaConfig.applyTo(conf);
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-" + run);
         conf.set(FusionlineJobOptions.SPEECH_ENABLED, !noSpeech);
         Configuration explicit = Configuration.fromMap(settings);

@@ -1,6 +1,7 @@
 package io.fusionline.dashboard;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.Stats;
 import io.fusionline.runtime.kafka.CommittedConsumers;
 import io.fusionline.schema.decision.Decision;
@@ -82,7 +83,7 @@ public final class DashboardFeed implements AutoCloseable {
         this.decisions = format.codec(Decision.class);
         this.transcripts = format.codec(Transcript.class);
         this.frames = format.codec(VideoFrame.class);
-        this.consumer = CommittedConsumers.create(bootstrap, "fusionline-dashboard");
+        this.consumer = CommittedConsumers.create(KafkaAccess.of(jobConf), "fusionline-dashboard");
         for (int i = 0; i < SECONDS; i++) {
             latencyPerSecond.add(new ArrayList<>());
         }

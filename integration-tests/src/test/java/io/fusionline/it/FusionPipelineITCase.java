@@ -3,20 +3,14 @@ package io.fusionline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.jobs.FusionlineJobOptions;
-import io.fusionline.multimodal.fusion.FusionTranslator;
 import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.decision.Decision;
-import io.fusionline.schema.decision.DecisionAction;
 import io.fusionline.schema.decision.DecisionRoute;
-import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.world.GroundTruth;
 import io.fusionline.simulation.fraud.FraudWorld;
 import io.fusionline.simulation.inspection.InspectionWorld;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Order;
@@ -47,13 +41,13 @@ class FusionPipelineITCase {
         try (WorldSimulator simulator = new WorldSimulator(conf)) {
             simulator.run(new InspectionWorld(2, 10_000, 224, 11), 16, 0, START, true, n -> {});
         }
-        Map<String, Decision> decisions = runAndCheckExactlyOnce(conf, 16);
+        Map<String, Decision> decisions = WorldPipelines.runAndCheckExactlyOnce(conf, 16);
 
         assertThat(decisions.values())
                 .allSatisfy(d -> assertThat(d.getModalities()).contains("vision", "log"))
                 .allSatisfy(
                         d -> assertThat(d.getModel()).startsWith("fusionline-inspection-fusion@"));
-        TestJobs.assertMostSpokenNotesHeard(truth(conf), decisions);
+        TestJobs.assertMostSpokenNotesHeard(WorldPipelines.truth(conf), decisions);
         assertThat(
                         decisions.values().stream()
                                 .filter(d -> d.getRoute() == DecisionRoute.FUSION)
@@ -67,7 +61,7 @@ class FusionPipelineITCase {
         try (WorldSimulator simulator = new WorldSimulator(conf)) {
             simulator.run(new FraudWorld(3, 10_000, 4), 24, 0, START, true, n -> {});
         }
-        Map<String, Decision> decisions = runAndCheckExactlyOnce(conf, 24);
+        Map<String, Decision> decisions = WorldPipelines.runAndCheckExactlyOnce(conf, 24);
 
         assertThat(decisions.values())
                 .allSatisfy(d -> assertThat(d.getModalities()).contains("transaction"))
@@ -75,7 +69,7 @@ class FusionPipelineITCase {
                         d ->
                                 assertThat(d.getClassProbabilities().get("fraud"))
                                         .isEqualTo(d.getScore()));
-        for (GroundTruth t : truth(conf)) {
+        for (GroundTruth t : WorldPipelines.truth(conf)) {
             Decision d = decisions.get(TestJobs.itemKey(t));
             assertThat(d.getModalities().contains("vision"))
                     .as("document of %s: %s", TestJobs.itemKey(t), d)
@@ -97,78 +91,13 @@ class FusionPipelineITCase {
                 "fuse-fraud-again-alerts",
                 "fuse-fraud-again-transcripts",
                 "fuse-fraud-again-features");
-        Map<String, Decision> rerun = runAndCheckExactlyOnce(again, 24);
+        Map<String, Decision> rerun = WorldPipelines.runAndCheckExactlyOnce(again, 24);
         assertThat(rerun.values())
                 .extracting(d -> d.getDecisionId() + "=" + d.getLabel())
                 .containsExactlyInAnyOrderElementsOf(
                         decisions.values().stream()
                                 .map(d -> d.getDecisionId() + "=" + d.getLabel())
                                 .toList());
-    }
-
-    /**
-     * Runs the job over what the simulator published; checks one committed decision per ground
-     * truth item (matched by source and event time), unique ids, alerts = the decisions that stop
-     * or block, and no dead letters. Returns the decisions by item key.
-     */
-    private static Map<String, Decision> runAndCheckExactlyOnce(Configuration conf, int items)
-            throws Exception {
-        TestJobs.runOverWhatIsThere(
-                TestJobs.environment(conf), conf, conf.get(FusionlineJobOptions.PROFILE) + "-it");
-
-        KafkaTestClients kafka = new KafkaTestClients(KAFKA.bootstrapServers());
-        List<Decision> decisions =
-                kafka.readAllCommitted(
-                        conf.get(FusionlineJobOptions.DECISIONS_TOPIC), Decision.class);
-        List<Decision> alerts =
-                kafka.readAllCommitted(conf.get(FusionlineJobOptions.ALERTS_TOPIC), Decision.class);
-        List<DeadLetter> dead =
-                kafka.readAllCommitted(
-                        conf.get(FusionlineJobOptions.DEAD_LETTERS_TOPIC), DeadLetter.class);
-        List<GroundTruth> truth = truth(conf);
-
-        assertThat(dead).extracting(DeadLetter::getReason).isEmpty();
-        Map<String, Decision> byItem = TestJobs.decidedOncePerItem(decisions, truth, items);
-        List<Decision> stopping =
-                decisions.stream()
-                        .filter(
-                                d ->
-                                        d.getAction() == DecisionAction.STOP_LINE
-                                                || d.getAction() == DecisionAction.BLOCK)
-                        .toList();
-        // alerts: provisional ones while windows are open, then each id's decision
-        Set<String> ids =
-                decisions.stream().map(Decision::getDecisionId).collect(Collectors.toSet());
-        List<Decision> provisional = alerts.stream().filter(Decision::getProvisional).toList();
-        List<Decision> last = alerts.stream().filter(a -> !a.getProvisional()).toList();
-        assertThat(alerts).extracting(Decision::getDecisionId).allMatch(ids::contains);
-        assertThat(last.stream().filter(FusionTranslator::isAlert).toList())
-                .containsExactlyInAnyOrderElementsOf(stopping);
-        assertThat(decisions).containsAll(last);
-        Set<String> provisionalIds =
-                provisional.stream().map(Decision::getDecisionId).collect(Collectors.toSet());
-        assertThat(last.stream().filter(a -> !FusionTranslator.isAlert(a)))
-                .extracting(Decision::getDecisionId)
-                .allMatch(provisionalIds::contains); // a clear follows a provisional alert
-        assertThat(last).extracting(Decision::getDecisionId).containsAll(provisionalIds);
-        if (!stopping.isEmpty()) {
-            assertThat(provisional).isNotEmpty();
-        }
-        System.out.printf(
-                "%s: %d decisions, %d stop/block, %d provisional alerts (%d ids), %d cleared%n",
-                conf.get(FusionlineJobOptions.PROFILE),
-                decisions.size(),
-                stopping.size(),
-                provisional.size(),
-                provisionalIds.size(),
-                last.size() - stopping.size());
-        return byItem;
-    }
-
-    private static List<GroundTruth> truth(Configuration conf) {
-        return new KafkaTestClients(KAFKA.bootstrapServers())
-                .readAllCommitted(
-                        conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC), GroundTruth.class);
     }
 
     private static Configuration conf(String test, String profile) {

@@ -2,6 +2,7 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.kafka.InputProducers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ class FusionlineTopicsITCase {
     @Test
     void shouldServeNewTopicsBeforeTheFirstRecordIsSent() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer =
-                InputProducers.create(KAFKA.bootstrapServers(), "topics-it")) {
+                InputProducers.create(
+                        KafkaAccess.plaintext(KAFKA.bootstrapServers()), "topics-it")) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 List<String> topics = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.fusionline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.operators.decode.DecodeFunction;
 import io.fusionline.runtime.kafka.InputProducers;
 import io.fusionline.runtime.simulate.WorldSimulator;
@@ -218,7 +219,9 @@ class HostileInputITCase {
 
         Hostile(Configuration conf, List<String> sources) {
             this.producer =
-                    InputProducers.create(KAFKA.bootstrapServers(), "hostile-" + sources.get(0));
+                    InputProducers.create(
+                            KafkaAccess.plaintext(KAFKA.bootstrapServers()),
+                            "hostile-" + sources.get(0));
             this.audioTopic = conf.get(FusionlineJobOptions.AUDIO_TOPIC);
             Random random = new Random(16);
             String text = conf.get(FusionlineJobOptions.TEXT_EVENTS_TOPIC);

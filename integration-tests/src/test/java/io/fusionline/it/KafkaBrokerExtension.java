@@ -1,5 +1,6 @@
 package io.fusionline.it;
 
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.LocalFiles;
 import io.fusionline.runtime.kafka.EmbeddedKafkaBroker;
 import io.fusionline.runtime.kafka.FusionlineTopics;
@@ -21,11 +22,25 @@ final class KafkaBrokerExtension
     private static final int LOG_LINES = 40;
     private static final Path CLIENT_LOG = Path.of("target", "kafka-clients.log");
 
+    private final boolean secured;
     private EmbeddedKafkaBroker broker;
+
+    KafkaBrokerExtension() {
+        this(false);
+    }
+
+    private KafkaBrokerExtension(boolean secured) {
+        this.secured = secured;
+    }
+
+    /** A broker with SASL_SSL (SCRAM) and mutual-TLS listeners besides the plaintext one. */
+    static KafkaBrokerExtension secured() {
+        return new KafkaBrokerExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        broker = EmbeddedKafkaBroker.start();
+        broker = secured ? EmbeddedKafkaBroker.startSecured() : EmbeddedKafkaBroker.start();
     }
 
     @Override
@@ -57,7 +72,17 @@ final class KafkaBrokerExtension
         return broker.bootstrapServers();
     }
 
+    /** How a client reaches {@code listener}, with its credentials. */
+    KafkaAccess access(EmbeddedKafkaBroker.Listener listener) {
+        return broker.access(listener);
+    }
+
+    EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
     void createTopics(int partitions, String... topics) {
-        FusionlineTopics.ensure(bootstrapServers(), List.of(topics), partitions);
+        FusionlineTopics.ensure(
+                access(EmbeddedKafkaBroker.Listener.PLAINTEXT), List.of(topics), partitions);
     }
 }

@@ -1,5 +1,6 @@
 package io.fusionline.it;
 
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.kafka.InputProducers;
 import io.fusionline.schema.serde.KafkaRecordSerde;
 import io.fusionline.schema.text.TextEvent;
@@ -22,10 +23,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Synchronous produce and bounded, {@code read_committed} reads for integration tests. */
 final class KafkaTestClients {
 
-    private final String bootstrap;
+    private final KafkaAccess kafka;
 
     KafkaTestClients(String bootstrap) {
-        this.bootstrap = bootstrap;
+        this(KafkaAccess.plaintext(bootstrap));
+    }
+
+    KafkaTestClients(KafkaAccess kafka) {
+        this.kafka = kafka;
     }
 
     /** Sends each event to {@code partition} (null: by key) and waits for every ack. */
@@ -43,7 +48,7 @@ final class KafkaTestClients {
     /** Sends raw values (keys may be null) and waits for every ack. */
     void produceRaw(String topic, Integer partition, List<byte[]> keys, List<byte[]> values) {
         try (KafkaProducer<byte[], byte[]> producer =
-                InputProducers.create(bootstrap, "fusionline-it")) {
+                InputProducers.create(kafka, "fusionline-it")) {
             for (int i = 0; i < values.size(); i++) {
                 producer.send(new ProducerRecord<>(topic, partition, keys.get(i), values.get(i)))
                         .get(30, TimeUnit.SECONDS);
@@ -112,18 +117,12 @@ final class KafkaTestClients {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "it-reader-" + UUID.randomUUID(),
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+                config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static List<TopicPartition> partitions(

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.operators.Profile;
+import io.fusionline.runtime.kafka.EmbeddedKafkaBroker;
 import io.fusionline.runtime.kafka.FusionlineTopics;
 import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.decision.Decision;
@@ -68,7 +70,17 @@ final class TestJobs {
      * {@code test}, all of them created.
      */
     static Configuration worldConf(KafkaBrokerExtension kafka, String test, String profile) {
-        Configuration conf = jobConf(kafka.bootstrapServers(), test);
+        return worldConf(
+                kafka, kafka.access(EmbeddedKafkaBroker.Listener.PLAINTEXT), test, profile);
+    }
+
+    /** As above, with every client of the job reaching Kafka through {@code access}. */
+    static Configuration worldConf(
+            KafkaBrokerExtension kafka, KafkaAccess access, String test, String profile) {
+        Configuration conf = jobConf(access.bootstrapServers(), test);
+        if (access.file() != null) {
+            conf.set(FusionlineJobOptions.KAFKA_CLIENT_CONFIG, access.file().toString());
+        }
         conf.set(FusionlineJobOptions.PROFILE, Profile.named(profile));
         conf.removeConfig(FusionlineJobOptions.VISION_MODEL);
         FusionlineTopics.namedAfter(conf, test);

@@ -8,6 +8,7 @@ import io.fusionline.cli.ingest.Progress;
 import io.fusionline.cli.ingest.VideoIngest;
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.jobs.KafkaConnectors;
 import io.fusionline.multimodal.ocr.TextImages;
 import io.fusionline.schema.decision.Decision;
@@ -191,7 +192,7 @@ class VisionPipelineITCase {
 
     private FramePublisher publisher(String source) {
         return new FramePublisher(
-                KAFKA.bootstrapServers(),
+                KafkaAccess.plaintext(KAFKA.bootstrapServers()),
                 "vision-frames",
                 source,
                 0,

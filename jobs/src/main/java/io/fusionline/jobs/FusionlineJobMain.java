@@ -70,7 +70,7 @@ public final class FusionlineJobMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = configuration();
-        KafkaPreflight.requireReachable(bootstrap, Duration.ofSeconds(10));
+        KafkaPreflight.requireReachable(KafkaAccess.of(conf), Duration.ofSeconds(10));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));

@@ -18,6 +18,18 @@ public final class FusionlineJobOptions {
                     .noDefaultValue()
                     .withDescription("Kafka bootstrap servers, host:port[,host:port...].");
 
+    public static final ConfigOption<String> KAFKA_CLIENT_CONFIG =
+            ConfigOptions.key("fusionline.kafka.client-config")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Path of a Kafka client properties file (as Kafka's tools take with"
+                                    + " --command-config: security.protocol, sasl.*, ssl.*),"
+                                    + " applied to every client. Passwords and JAAS settings are"
+                                    + " passed by reference and read from the file where each"
+                                    + " client starts, so it must be at this path on every task"
+                                    + " manager; they never enter the job graph or the logs.");
+
     public static final ConfigOption<String> TEXT_EVENTS_TOPIC =
             ConfigOptions.key("fusionline.topic.text-events")
                     .stringType()
@@ -577,6 +589,7 @@ public final class FusionlineJobOptions {
                         "bad port in Kafka address '" + server.trim() + "'");
             }
         }
+        KafkaAccess.of(conf); // the client properties file: readable, no settings we own
         requirePositive(conf, CHECKPOINT_INTERVAL);
         requirePositive(conf, SOURCE_IDLE_TIMEOUT);
         requirePositive(conf, STATE_IDLE_TIMEOUT);

@@ -98,7 +98,7 @@ public final class KafkaConnectors {
             Configuration conf, String topic, OffsetsInitializer stoppingOffsets) {
         var builder =
                 KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS))
+                        .setProperties(KafkaAccess.of(conf).clientProperties())
                         .setTopics(topic)
                         .setGroupId(conf.get(FusionlineJobOptions.CONSUMER_GROUP))
                         .setStartingOffsets(
@@ -130,10 +130,9 @@ public final class KafkaConnectors {
      * failure an alert may repeat, with the same decision id.
      */
     public static KafkaSink<Decision> alertsSink(Configuration conf) {
-        Properties producer = new Properties();
+        Properties producer = KafkaAccess.of(conf).clientProperties();
         producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
         return KafkaSink.<Decision>builder()
-                .setBootstrapServers(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(
                         new AvroRecordSerializationSchema<>(
                                 conf.get(FusionlineJobOptions.ALERTS_TOPIC),
@@ -161,14 +160,13 @@ public final class KafkaConnectors {
             Configuration conf,
             String name,
             org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> schema) {
-        Properties producer = new Properties();
+        Properties producer = KafkaAccess.of(conf).clientProperties();
         producer.setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
         producer.setProperty(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_RECORD_BYTES));
         return KafkaSink.<T>builder()
-                .setBootstrapServers(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS))
                 .setRecordSerializer(schema)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(

@@ -8,29 +8,35 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 /**
- * Checks, before anything starts, that a Kafka cluster answers at the given address, so a wrong
- * address fails in seconds with one line instead of a job that retries forever.
+ * Checks, before anything starts, that a Kafka cluster answers at the given address and accepts the
+ * client's credentials, so a wrong address or password fails in seconds with one line instead of a
+ * job that retries forever.
  */
 public final class KafkaPreflight {
 
     private KafkaPreflight() {}
 
+    /** {@link #requireReachable(KafkaAccess, Duration)} without client settings. */
+    public static String requireReachable(String bootstrapServers, Duration timeout) {
+        return requireReachable(KafkaAccess.plaintext(bootstrapServers), timeout);
+    }
+
     /**
      * Returns the cluster id.
      *
-     * @throws IllegalStateException with a one-line message when nothing answers within {@code
-     *     timeout}
+     * @throws IllegalStateException with a one-line message (no secret in it) when nothing answers
+     *     within {@code timeout}, or the cluster refuses the credentials
      */
-    public static String requireReachable(String bootstrapServers, Duration timeout) {
+    public static String requireReachable(KafkaAccess kafka, Duration timeout) {
         int millis = (int) timeout.toMillis();
-        Map<String, Object> config =
-                Map.of(
-                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
-                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis,
-                        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
         try (Admin admin = Admin.create(config)) {
             return admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis))
                     .clusterId()
@@ -39,13 +45,33 @@ public final class KafkaPreflight {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while contacting Kafka", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            throw new IllegalStateException(
-                    "cannot reach Kafka at "
-                            + bootstrapServers
-                            + " (no answer within "
-                            + timeout.toSeconds()
-                            + " s)",
-                    e);
+            throw new IllegalStateException(refusal(kafka, timeout, e), e);
         }
+    }
+
+    /** Why Kafka at {@code kafka} did not answer, in one line. */
+    static String refusal(KafkaAccess kafka, Duration timeout, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AuthenticationException) {
+                return "Kafka at " + kafka + " refused the client's credentials: " + firstLine(t);
+            }
+            if (t instanceof AuthorizationException) {
+                return "Kafka at " + kafka + " did not authorize the client: " + firstLine(t);
+            }
+            if (t instanceof org.apache.kafka.common.config.ConfigException) {
+                return "Kafka client settings for " + kafka + " are invalid: " + firstLine(t);
+            }
+        }
+        return "cannot reach Kafka at "
+                + kafka
+                + " (no answer within "
+                + timeout.toSeconds()
+                + " s)";
+    }
+
+    private static String firstLine(Throwable t) {
+        String message = String.valueOf(t.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 }

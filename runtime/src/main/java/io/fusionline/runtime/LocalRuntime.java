@@ -2,6 +2,7 @@ package io.fusionline.runtime;
 
 import io.fusionline.jobs.FusionlineJob;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.jobs.KafkaPreflight;
 import io.fusionline.runtime.kafka.EmbeddedKafkaBroker;
 import io.fusionline.runtime.kafka.FusionlineTopics;
@@ -123,13 +124,12 @@ public final class LocalRuntime implements AutoCloseable {
             broker = EmbeddedKafkaBroker.start();
             conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         } else {
-            KafkaPreflight.requireReachable(
-                    conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), Duration.ofSeconds(5));
+            KafkaPreflight.requireReachable(KafkaAccess.of(conf), Duration.ofSeconds(5));
         }
         try {
             FusionlineJobOptions.validate(conf);
             FusionlineTopics.ensure(
-                    conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS),
+                    KafkaAccess.of(conf),
                     FusionlineTopics.names(conf),
                     FusionlineTopics.DEFAULT_PARTITIONS);
             return broker;

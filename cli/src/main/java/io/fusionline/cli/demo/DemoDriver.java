@@ -2,6 +2,7 @@ package io.fusionline.cli.demo;
 
 import io.fusionline.cli.ingest.FramePublisher;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.multimodal.fusion.FusionTranslator;
 import io.fusionline.multimodal.vision.ImageHeader;
 import io.fusionline.operators.Profile;
@@ -92,8 +93,9 @@ public final class DemoDriver implements AutoCloseable {
         this.rate = rate;
         this.badEvery = badEvery;
         String bootstrap = conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS);
-        this.producer = InputProducers.create(bootstrap, "fusionline-demo");
-        this.consumer = CommittedConsumers.create(bootstrap, "fusionline-demo");
+        KafkaAccess kafka = KafkaAccess.of(conf);
+        this.producer = InputProducers.create(kafka, "fusionline-demo");
+        this.consumer = CommittedConsumers.create(kafka, "fusionline-demo");
         boolean world = FusionlineJobOptions.fusion(conf) != null;
         this.producerThread =
                 world
@@ -386,13 +388,13 @@ public final class DemoDriver implements AutoCloseable {
      * ({@link SampleScans}), as PNG frames.
      */
     private void scan() {
-        String bootstrap = conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS);
+        KafkaAccess kafka = KafkaAccess.of(conf);
         String topic = conf.get(FusionlineJobOptions.FRAMES_TOPIC);
         WireFormat format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
         try (FramePublisher labels =
-                        new FramePublisher(bootstrap, topic, SampleScans.LABEL_CAMERA, 0, format);
+                        new FramePublisher(kafka, topic, SampleScans.LABEL_CAMERA, 0, format);
                 FramePublisher documents =
-                        new FramePublisher(bootstrap, topic, SampleScans.ID_SCANNER, 0, format)) {
+                        new FramePublisher(kafka, topic, SampleScans.ID_SCANNER, 0, format)) {
             for (int i = 0; !stopping; i++) {
                 boolean label = i % 2 == 0;
                 List<String> texts = label ? SampleScans.TAGS : SampleScans.DOCUMENTS;

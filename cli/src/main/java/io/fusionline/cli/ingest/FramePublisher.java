@@ -1,5 +1,6 @@
 package io.fusionline.cli.ingest;
 
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.kafka.InputProducers;
 import io.fusionline.schema.media.FrameFormat;
 import io.fusionline.schema.media.VideoFrame;
@@ -30,12 +31,12 @@ public final class FramePublisher implements AutoCloseable {
     private long sequence;
 
     public FramePublisher(
-            String bootstrap,
+            KafkaAccess kafka,
             String topic,
             String sourceId,
             long firstSequence,
             WireFormat format) {
-        this.producer = InputProducers.create(bootstrap, "fusionline-ingest-" + sourceId);
+        this.producer = InputProducers.create(kafka, "fusionline-ingest-" + sourceId);
         this.codec = format.codec(VideoFrame.class);
         this.topic = topic;
         this.sourceId = sourceId;

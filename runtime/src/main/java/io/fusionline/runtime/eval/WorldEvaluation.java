@@ -3,6 +3,7 @@ package io.fusionline.runtime.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.multimodal.fusion.BuiltInModels;
 import io.fusionline.multimodal.fusion.DecisionMetrics;
 import io.fusionline.multimodal.fusion.FusionModelDescriptor;
@@ -377,7 +378,6 @@ public final class WorldEvaluation {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(Configuration conf) {
-        return CommittedConsumers.create(
-                conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "fusionline-eval");
+        return CommittedConsumers.create(KafkaAccess.of(conf), "fusionline-eval");
     }
 }

@@ -1,5 +1,6 @@
 package io.fusionline.runtime.kafka;
 
+import io.fusionline.jobs.KafkaAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,21 +24,14 @@ public final class CommittedConsumers {
 
     private CommittedConsumers() {}
 
-    public static KafkaConsumer<byte[], byte[]> create(String bootstrap, String clientId) {
+    public static KafkaConsumer<byte[], byte[]> create(KafkaAccess kafka, String clientId) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
         return new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        false,
-                        ConsumerConfig.CLIENT_ID_CONFIG,
-                        clientId,
-                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                        8 << 20),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+                config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /**

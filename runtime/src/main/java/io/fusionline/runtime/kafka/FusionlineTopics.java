@@ -1,6 +1,7 @@
 package io.fusionline.runtime.kafka;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.jobs.KafkaConnectors;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -95,10 +95,8 @@ public final class FusionlineTopics {
      * {@code max.message.bytes} raised to {@link KafkaConnectors#MAX_RECORD_BYTES} (frames, and
      * dead letters that carry them, are larger than Kafka's 1 MB default).
      */
-    public static void ensure(String bootstrapServers, List<String> topics, int partitions) {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    public static void ensure(KafkaAccess kafka, List<String> topics, int partitions) {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {
@@ -121,7 +119,7 @@ public final class FusionlineTopics {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
-                    "cannot create topics " + topics + " at " + bootstrapServers + ": " + e, e);
+                    "cannot create topics " + topics + " at " + kafka + ": " + e, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.fusionline.runtime.kafka;
 
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.jobs.KafkaConnectors;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,22 +17,13 @@ public final class InputProducers {
     private InputProducers() {}
 
     /** A new producer; the caller closes it. */
-    public static KafkaProducer<byte[], byte[]> create(String bootstrap, String clientId) {
-        return new KafkaProducer<>(
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ProducerConfig.ACKS_CONFIG,
-                        "all",
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                        true,
-                        ProducerConfig.LINGER_MS_CONFIG,
-                        5,
-                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                        KafkaConnectors.MAX_RECORD_BYTES,
-                        ProducerConfig.CLIENT_ID_CONFIG,
-                        clientId),
-                new ByteArraySerializer(),
-                new ByteArraySerializer());
+    public static KafkaProducer<byte[], byte[]> create(KafkaAccess kafka, String clientId) {
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaConnectors.MAX_RECORD_BYTES);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

@@ -1,6 +1,7 @@
 package io.fusionline.runtime.simulate;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.operators.audio.AudioChunks;
 import io.fusionline.runtime.kafka.InputProducers;
 import io.fusionline.schema.media.AudioChunk;
@@ -103,9 +104,7 @@ public final class WorldSimulator implements AutoCloseable {
         this.audioTopic = conf.get(FusionlineJobOptions.AUDIO_TOPIC);
         this.truthTopic = conf.get(FusionlineJobOptions.GROUND_TRUTH_TOPIC);
         this.format = WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT));
-        this.producer =
-                InputProducers.create(
-                        conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS), "fusionline-simulator");
+        this.producer = InputProducers.create(KafkaAccess.of(conf), "fusionline-simulator");
         this.frames = format.codec(VideoFrame.class);
         this.texts = format.codec(TextEvent.class);
         this.truths = format.codec(GroundTruth.class);
