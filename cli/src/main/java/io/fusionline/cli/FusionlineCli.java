@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         description = "Real-time multimodal decisions on Apache Flink and Kafka.",
         subcommands = {
             DemoCommand.class,
+            RunCommand.class,
             ClusterCommand.class,
             IngestCommand.class,
             SimulateCommand.class,

@@ -1,13 +1,18 @@
 package io.fusionline.cli;
 
+import io.fusionline.cli.ingest.AudioIngest;
 import io.fusionline.cli.ingest.FramePublisher;
 import io.fusionline.cli.ingest.ImageFolderIngest;
 import io.fusionline.cli.ingest.Progress;
+import io.fusionline.cli.ingest.TextIngest;
+import io.fusionline.cli.ingest.TextLines;
 import io.fusionline.cli.ingest.VideoIngest;
 import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.jobs.KafkaPreflight;
+import io.fusionline.runtime.kafka.FusionlineTopics;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
+import io.fusionline.schema.text.TextKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,19 +27,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code fusionline ingest}: publishes camera input and image folders as frames to Kafka. */
+/**
+ * {@code fusionline ingest}: publishes camera input, image folders, audio and text lines to the
+ * job's input topics.
+ */
 @Command(
         name = "ingest",
         mixinStandardHelpOptions = true,
-        description = "Publishes video or images to the frames topic as VideoFrame records.",
-        subcommands = {IngestCommand.Video.class, IngestCommand.Images.class})
+        description =
+                "Publishes video or images (VideoFrame), audio (AudioChunk) or JSON lines"
+                        + " (TextEvent) to the job's input topics.",
+        subcommands = {
+            IngestCommand.Video.class,
+            IngestCommand.Images.class,
+            IngestCommand.Audio.class,
+            IngestCommand.Text.class
+        })
 final class IngestCommand {
 
-    /** Options every ingest shares. */
-    static final class Target {
-        @Spec(Spec.Target.MIXEE)
-        CommandSpec spec;
-
+    /** Where to publish: the Kafka address and client settings, checked before anything is read. */
+    static final class Connection {
         @Option(
                 names = "--bootstrap",
                 paramLabel = "HOST:PORT",
@@ -43,6 +55,40 @@ final class IngestCommand {
         String bootstrap;
 
         @Mixin KafkaClientOption kafkaConfig;
+
+        /**
+         * The checked access: Kafka answered, accepted the credentials, and has {@code topic} (a
+         * producer would otherwise wait a minute for it).
+         */
+        KafkaAccess open(CommandSpec spec, String topic) {
+            Configuration conf = new Configuration();
+            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
+            kafkaConfig.applyTo(conf);
+            try {
+                FusionlineJobOptions.validate(conf);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            KafkaAccess kafka = KafkaAccess.of(conf);
+            KafkaPreflight.requireReachable(kafka, Duration.ofSeconds(5));
+            if (!FusionlineTopics.exists(kafka, topic)) {
+                throw new IllegalStateException(
+                        "topic "
+                                + topic
+                                + " does not exist at "
+                                + kafka
+                                + " (run, demo and simulate create the job's topics)");
+            }
+            return kafka;
+        }
+    }
+
+    /** Options every ingest shares. */
+    static final class Target {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        @Mixin Connection connection;
 
         @Option(
                 names = "--topic",
@@ -78,16 +124,7 @@ final class IngestCommand {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "--source must not be blank");
             }
-            Configuration conf = new Configuration();
-            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
-            kafkaConfig.applyTo(conf);
-            try {
-                FusionlineJobOptions.validate(conf);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            KafkaAccess kafka = KafkaAccess.of(conf);
-            KafkaPreflight.requireReachable(kafka, Duration.ofSeconds(5));
+            KafkaAccess kafka = connection.open(spec, topic);
             return new FramePublisher(
                     kafka, topic, source, firstSequence, SingleObjectWireFormat.INSTANCE);
         }
@@ -211,6 +248,146 @@ final class IngestCommand {
             System.out.printf(
                     "published %d images of %s to %s; skipped %d files that are not images%n",
                     result.published(), target.source, target.topic, result.skipped());
+            return 0;
+        }
+    }
+
+    /** {@code fusionline ingest audio}. */
+    @Command(
+            name = "audio",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Publishes audio as 16 kHz mono chunks with contiguous sequence numbers: WAV,"
+                            + " FLAC and anything FFmpeg reads, a video's audio track, an RTSP"
+                            + " stream. Paced in real time, or as fast as possible.")
+    static final class Audio implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Mixin Connection connection;
+
+        @Parameters(paramLabel = "INPUT", description = "File or URL.")
+        String input;
+
+        @Option(
+                names = "--source",
+                required = true,
+                description = "Source id of the audio: microphone, station, call (the Kafka key).")
+        String source;
+
+        @Option(
+                names = "--topic",
+                defaultValue = "audio",
+                description = "Topic (default: ${DEFAULT-VALUE}).")
+        String topic;
+
+        @Option(
+                names = "--chunk-ms",
+                defaultValue = "500",
+                description = "Audio per chunk in ms, 20..5000 (default: ${DEFAULT-VALUE}).")
+        int chunkMillis;
+
+        @Option(
+                names = "--first-sequence",
+                defaultValue = "0",
+                description = "Sequence number of the first chunk (default: ${DEFAULT-VALUE}).")
+        long firstSequence;
+
+        @Option(
+                names = "--start-time",
+                paramLabel = "ISO-8601",
+                description = "Event time of the first sample (default: now).")
+        String startTime;
+
+        @Option(
+                names = "--fast",
+                description = "Publish as fast as the input decodes instead of in real time.")
+        boolean fast;
+
+        @Override
+        public Integer call() throws Exception {
+            if (source.isBlank() || chunkMillis < 20 || chunkMillis > 5000 || firstSequence < 0) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--source must not be blank, --chunk-ms 20..5000, --first-sequence >= 0");
+            }
+            if (!input.contains("://") && !Files.isRegularFile(Path.of(input))) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "audio file " + input + " does not exist");
+            }
+            Instant start = CliValues.startTime(spec, startTime);
+            KafkaAccess kafka = connection.open(spec, topic);
+            AudioIngest.Result result =
+                    AudioIngest.run(
+                            input,
+                            new AudioIngest.Target(kafka, topic, source, firstSequence, start),
+                            chunkMillis,
+                            !fast,
+                            System.console() != null ? System.err : null);
+            System.out.printf(
+                    "published %d chunks (%.1f s of audio) of %s to %s%n",
+                    result.chunks(), result.seconds(), source, topic);
+            return 0;
+        }
+    }
+
+    /** {@code fusionline ingest text}. */
+    @Command(
+            name = "text",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Publishes JSON lines, from a file or standard input (-), as text events: machine"
+                        + " logs, operator notes, transactions. One object per line:",
+                "  {\"source\": \"line-1\", \"time\": \"2026-11-29T10:00:00Z\", \"kind\":"
+                        + " \"MACHINE_LOG\", \"text\": \"spindle temp 81.0 C\", \"attributes\":"
+                        + " {\"station\": \"A\"}, \"features\": {\"temperature\": 81.0}}",
+                "time: ISO-8601 or epoch ms (default: when read); kind: OPERATOR_NOTE, MACHINE_LOG,"
+                        + " TRANSACTION, DOCUMENT_TEXT, TRANSCRIPT, OCR or OTHER. A line that does"
+                        + " not parse stops the ingest with its number and reason (exit 1); the"
+                        + " lines before it are published."
+            })
+    static final class Text implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Mixin Connection connection;
+
+        @Parameters(paramLabel = "INPUT", description = "JSON-lines file, or - for standard input.")
+        String input;
+
+        @Option(
+                names = "--topic",
+                defaultValue = "text-events",
+                description = "Topic (default: ${DEFAULT-VALUE}).")
+        String topic;
+
+        @Option(names = "--source", description = "Source id of lines without \"source\".")
+        String source;
+
+        @Option(
+                names = "--kind",
+                defaultValue = "OPERATOR_NOTE",
+                description = "Kind of lines without \"kind\" (default: ${DEFAULT-VALUE}).")
+        TextKind kind;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!input.equals("-") && !Files.isRegularFile(Path.of(input))) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "text file " + input + " does not exist");
+            }
+            KafkaAccess kafka = connection.open(spec, topic);
+            long published =
+                    TextIngest.run(
+                            input.equals("-")
+                                    ? new java.io.BufferedReader(
+                                            new java.io.InputStreamReader(
+                                                    System.in,
+                                                    java.nio.charset.StandardCharsets.UTF_8))
+                                    : Files.newBufferedReader(Path.of(input)),
+                            input.equals("-") ? "stdin" : input,
+                            new TextLines(source, kind),
+                            kafka,
+                            topic);
+            System.out.printf("published %d text events to %s%n", published, topic);
             return 0;
         }
     }

@@ -9,7 +9,6 @@ import io.fusionline.runtime.simulate.WorldSimulator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -199,7 +198,6 @@ final class WorldRunOptions {
         }
         conf.set(FusionlineJobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
         kafkaConfig.applyTo(conf);
-        conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-" + run);
         conf.set(FusionlineJobOptions.SPEECH_ENABLED, !noSpeech);
         Configuration explicit = Configuration.fromMap(settings);
         Profile chosen =
@@ -220,10 +218,9 @@ final class WorldRunOptions {
         } else if (noVision) {
             conf.set(FusionlineJobOptions.VISION_MODEL, FusionlineJobOptions.NO_VISION);
         }
-        // Unique per run: two runs on one external Kafka must not fence each other.
-        conf.set(
-                FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,
-                "fusionline-" + run + "-" + UUID.randomUUID().toString().substring(0, 8));
+        // Unique per run (its consumer group and transactional ids follow): two runs on one
+        // external Kafka must not fence each other.
+        conf.set(FusionlineJobOptions.JOB_NAME, JobNames.generated(run));
         conf.addAll(explicit);
         // Checked before anything starts; the embedded broker's address is not known yet, so a
         // placeholder stands in for it.

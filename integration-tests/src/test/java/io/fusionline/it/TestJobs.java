@@ -134,8 +134,7 @@ final class TestJobs {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
         env.setParallelism(PARALLELISM);
-        FusionlineJob.enableCheckpointing(
-                env, jobConf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+        FusionlineJob.enableCheckpointing(env, jobConf);
         return env;
     }
 

@@ -180,6 +180,20 @@ public final class FusionlineJob {
     }
 
     /**
+     * Exactly-once checkpointing with the interval, timeout and minimum pause of {@code conf}
+     * (whose relation to the Kafka transaction timeout {@link FusionlineJobOptions#validate}
+     * checks).
+     */
+    public static void enableCheckpointing(StreamExecutionEnvironment env, Configuration conf) {
+        enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+        env.getCheckpointConfig()
+                .setCheckpointTimeout(conf.get(FusionlineJobOptions.CHECKPOINT_TIMEOUT).toMillis());
+        env.getCheckpointConfig()
+                .setMinPauseBetweenCheckpoints(
+                        conf.get(FusionlineJobOptions.CHECKPOINT_MIN_PAUSE).toMillis());
+    }
+
+    /**
      * Adds the job's operators to {@code env}; run it with {@code env.execute(...)}.
      *
      * <p>Turns on object reuse: records pass between chained operators without a defensive copy.

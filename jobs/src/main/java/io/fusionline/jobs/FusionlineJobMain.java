@@ -70,12 +70,12 @@ public final class FusionlineJobMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = configuration();
-        KafkaPreflight.requireReachable(KafkaAccess.of(conf), Duration.ofSeconds(10));
+        KafkaPreflight.requireReady(conf, Duration.ofSeconds(10));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        FusionlineJob.enableCheckpointing(env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+        FusionlineJob.enableCheckpointing(env, conf);
         FusionlineJob.onKafka(conf).build().addTo(env);
-        env.execute("fusionline");
+        env.execute(conf.get(FusionlineJobOptions.JOB_NAME));
         return 0;
     }
 

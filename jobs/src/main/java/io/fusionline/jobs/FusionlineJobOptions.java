@@ -309,21 +309,44 @@ public final class FusionlineJobOptions {
                     .defaultValue("dead-letters")
                     .withDescription("Output topic of DeadLetter records (transactional).");
 
-    public static final ConfigOption<String> CONSUMER_GROUP =
-            ConfigOptions.key("fusionline.kafka.group-id")
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("fusionline.job-name")
                     .stringType()
                     .defaultValue("fusionline")
                     .withDescription(
+                            "The job's name in Flink and, unless they are set, its consumer group"
+                                    + " and transactional-id prefix: two jobs on one Kafka cluster"
+                                    + " need different names, or their transactions fence each"
+                                    + " other. Keep it across restarts of the same job.");
+
+    public static final ConfigOption<String> CONSUMER_GROUP =
+            ConfigOptions.key("fusionline.kafka.group-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
                             "Consumer group the job commits offsets to (for monitoring only; "
-                                    + "positions are restored from checkpoints).");
+                                    + "positions are restored from checkpoints); default: the job"
+                                    + " name.");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("fusionline.kafka.transactional-id-prefix")
                     .stringType()
-                    .defaultValue("fusionline")
+                    .noDefaultValue()
                     .withDescription(
-                            "Prefix of the sinks' transactional ids. Must be unique per job "
-                                    + "on a Kafka cluster and stable across restarts of that job.");
+                            "Prefix of the sinks' transactional ids; default: the job name. Must"
+                                    + " be unique per job on a Kafka cluster and stable across"
+                                    + " restarts of that job.");
+
+    public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT =
+            ConfigOptions.key("fusionline.kafka.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "Kafka transaction timeout of the exactly-once sinks. Must exceed the"
+                                    + " checkpoint timeout plus the checkpoint interval plus a"
+                                    + " minute for a restart, and must not exceed the brokers'"
+                                    + " transaction.max.timeout.ms (15 min by default): both are"
+                                    + " checked at start.");
 
     public static final ConfigOption<String> WIRE_FORMAT =
             ConfigOptions.key("fusionline.wire-format")
@@ -338,6 +361,27 @@ public final class FusionlineJobOptions {
                     .withDescription(
                             "Checkpoint interval. Decisions become visible to read_committed "
                                     + "consumers when the checkpoint that covers them completes.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT =
+            ConfigOptions.key("fusionline.checkpoint-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "A checkpoint that takes longer is aborted (and the job restarts from"
+                                    + " the last one); must be well below the transaction"
+                                    + " timeout.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_MIN_PAUSE =
+            ConfigOptions.key("fusionline.checkpoint-min-pause")
+                    .durationType()
+                    .defaultValue(Duration.ZERO)
+                    .withDescription(
+                            "Least time between the end of a checkpoint and the start of the"
+                                    + " next, so a slow checkpoint does not leave the job"
+                                    + " checkpointing back to back.");
+
+    /** Time allowed for a restart after a failed checkpoint, within the transaction timeout. */
+    static final Duration RESTART_ALLOWANCE = Duration.ofMinutes(1);
 
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
             ConfigOptions.key("fusionline.watermark.max-out-of-orderness")
@@ -437,6 +481,16 @@ public final class FusionlineJobOptions {
             throw new IllegalArgumentException(
                     PROFILE.key() + " must be inspection, fraud or text, was '" + name + "'");
         }
+    }
+
+    /** The consumer group in effect: the configured one, else the job name. */
+    public static String consumerGroup(Configuration conf) {
+        return conf.getOptional(CONSUMER_GROUP).orElseGet(() -> conf.get(JOB_NAME));
+    }
+
+    /** The transactional-id prefix in effect: the configured one, else the job name. */
+    public static String transactionalIdPrefix(Configuration conf) {
+        return conf.getOptional(TRANSACTIONAL_ID_PREFIX).orElseGet(() -> conf.get(JOB_NAME));
     }
 
     /** The vision encoder reference in effect: the configured one, else the profile's. */
@@ -591,6 +645,34 @@ public final class FusionlineJobOptions {
         }
         KafkaAccess.of(conf); // the client properties file: readable, no settings we own
         requirePositive(conf, CHECKPOINT_INTERVAL);
+        requirePositive(conf, CHECKPOINT_TIMEOUT);
+        requirePositive(conf, KAFKA_TRANSACTION_TIMEOUT);
+        if (conf.get(CHECKPOINT_MIN_PAUSE).isNegative()) {
+            throw new IllegalArgumentException(
+                    CHECKPOINT_MIN_PAUSE.key() + " must not be negative");
+        }
+        Duration needed =
+                conf.get(CHECKPOINT_TIMEOUT)
+                        .plus(conf.get(CHECKPOINT_INTERVAL))
+                        .plus(RESTART_ALLOWANCE);
+        if (conf.get(KAFKA_TRANSACTION_TIMEOUT).compareTo(needed) <= 0) {
+            throw new IllegalArgumentException(
+                    KAFKA_TRANSACTION_TIMEOUT.key()
+                            + " ("
+                            + conf.get(KAFKA_TRANSACTION_TIMEOUT)
+                            + ") must exceed "
+                            + CHECKPOINT_TIMEOUT.key()
+                            + " + "
+                            + CHECKPOINT_INTERVAL.key()
+                            + " + 1 min for a restart ("
+                            + needed
+                            + "): the broker would abort a transaction still open across a slow"
+                            + " checkpoint and a restart, losing its records");
+        }
+        if (conf.get(JOB_NAME).isBlank() || !conf.get(JOB_NAME).matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException(
+                    JOB_NAME.key() + " must be 1-100 letters, digits, '.', '_' or '-'");
+        }
         requirePositive(conf, SOURCE_IDLE_TIMEOUT);
         requirePositive(conf, STATE_IDLE_TIMEOUT);
         requirePositive(conf, SPEECH_IDLE_TIMEOUT);

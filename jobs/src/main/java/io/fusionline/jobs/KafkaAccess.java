@@ -183,9 +183,12 @@ public final class KafkaAccess {
         return properties;
     }
 
-    /** Where and how, for messages: {@code 127.0.0.1:9093 (SASL_SSL)}; never a secret. */
+    /**
+     * Where and how, for messages: {@code 127.0.0.1:9093 (SASL_SSL)} with a client properties file,
+     * the bare servers without one; never a secret.
+     */
     @Override
     public String toString() {
-        return bootstrapServers + " (" + securityProtocol() + ")";
+        return file == null ? bootstrapServers : bootstrapServers + " (" + securityProtocol() + ")";
     }
 }

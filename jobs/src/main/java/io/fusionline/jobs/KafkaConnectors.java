@@ -8,7 +8,6 @@ import io.fusionline.schema.ops.DeadLetter;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.vision.VisionFeatures;
-import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -29,12 +28,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * covering checkpoint completes, so {@code read_committed} consumers see each decision once.
  */
 public final class KafkaConnectors {
-
-    /**
-     * Kafka's broker-side cap on transaction timeouts is 15 min by default; Flink's default (1 h)
-     * would make every transaction fail. Must exceed the longest expected checkpoint + restart.
-     */
-    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
     /**
      * Largest record the sinks write (frames and dead letters that carry them can be megabytes);
@@ -100,7 +93,7 @@ public final class KafkaConnectors {
                 KafkaSource.<RawRecord>builder()
                         .setProperties(KafkaAccess.of(conf).clientProperties())
                         .setTopics(topic)
-                        .setGroupId(conf.get(FusionlineJobOptions.CONSUMER_GROUP))
+                        .setGroupId(FusionlineJobOptions.consumerGroup(conf))
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                         .setDeserializer(new RawRecordDeserializationSchema())
@@ -163,14 +156,15 @@ public final class KafkaConnectors {
         Properties producer = KafkaAccess.of(conf).clientProperties();
         producer.setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+                String.valueOf(
+                        conf.get(FusionlineJobOptions.KAFKA_TRANSACTION_TIMEOUT).toMillis()));
         producer.setProperty(
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_RECORD_BYTES));
         return KafkaSink.<T>builder()
                 .setRecordSerializer(schema)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(
-                        conf.get(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
+                        FusionlineJobOptions.transactionalIdPrefix(conf) + "-" + name)
                 .setKafkaProducerConfig(producer)
                 .build();
     }

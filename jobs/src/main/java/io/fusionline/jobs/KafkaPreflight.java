@@ -1,13 +1,20 @@
 package io.fusionline.jobs;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 
@@ -46,6 +53,64 @@ public final class KafkaPreflight {
             throw new IllegalStateException("interrupted while contacting Kafka", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             throw new IllegalStateException(refusal(kafka, timeout, e), e);
+        }
+    }
+
+    /**
+     * {@link #requireReachable(KafkaAccess, Duration)} for the job of {@code conf}, and that the
+     * brokers allow its {@link FusionlineJobOptions#KAFKA_TRANSACTION_TIMEOUT}: a longer one makes
+     * every transaction of the job fail. Brokers that do not let the client read their settings are
+     * not checked.
+     *
+     * @return the cluster id
+     * @throws IllegalStateException with a one-line message
+     */
+    public static String requireReady(Configuration conf, Duration timeout) {
+        KafkaAccess kafka = KafkaAccess.of(conf);
+        String clusterId = requireReachable(kafka, timeout);
+        Duration wanted = conf.get(FusionlineJobOptions.KAFKA_TRANSACTION_TIMEOUT);
+        Long allowed = transactionMaxTimeoutMillis(kafka, timeout);
+        if (allowed != null && wanted.toMillis() > allowed) {
+            throw new IllegalStateException(
+                    FusionlineJobOptions.KAFKA_TRANSACTION_TIMEOUT.key()
+                            + " ("
+                            + wanted
+                            + ") exceeds the brokers' transaction.max.timeout.ms ("
+                            + Duration.ofMillis(allowed)
+                            + ") at "
+                            + kafka);
+        }
+        return clusterId;
+    }
+
+    /** The smallest {@code transaction.max.timeout.ms} of the brokers, or null when unreadable. */
+    private static Long transactionMaxTimeoutMillis(KafkaAccess kafka, Duration timeout) {
+        int millis = (int) timeout.toMillis();
+        Map<String, Object> config = kafka.clientConfig();
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        try (Admin admin = Admin.create(config)) {
+            List<ConfigResource> brokers = new ArrayList<>();
+            for (Node node : admin.describeCluster().nodes().get(millis, TimeUnit.MILLISECONDS)) {
+                brokers.add(new ConfigResource(ConfigResource.Type.BROKER, node.idString()));
+            }
+            Long least = null;
+            for (Config c :
+                    admin.describeConfigs(brokers)
+                            .all()
+                            .get(millis, TimeUnit.MILLISECONDS)
+                            .values()) {
+                ConfigEntry entry = c.get("transaction.max.timeout.ms");
+                if (entry != null && entry.value() != null) {
+                    long value = Long.parseLong(entry.value());
+                    least = least == null ? value : Math.min(least, value);
+                }
+            }
+            return least;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return null; // not allowed to read broker settings: the broker will say at first use
         }
     }
 

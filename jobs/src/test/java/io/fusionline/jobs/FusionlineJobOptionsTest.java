@@ -216,6 +216,31 @@ class FusionlineJobOptionsTest {
     }
 
     @Test
+    void shouldTieTransactionsToCheckpointsAndNamesToTheJob() {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, "k:1");
+        assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
+        assertThat(FusionlineJobOptions.consumerGroup(conf)).isEqualTo("fusionline");
+        conf.set(FusionlineJobOptions.JOB_NAME, "fraud-eu");
+        assertThat(FusionlineJobOptions.consumerGroup(conf)).isEqualTo("fraud-eu");
+        assertThat(FusionlineJobOptions.transactionalIdPrefix(conf)).isEqualTo("fraud-eu");
+        conf.set(FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX, "tx");
+        assertThat(FusionlineJobOptions.transactionalIdPrefix(conf)).isEqualTo("tx");
+
+        conf.set(FusionlineJobOptions.CHECKPOINT_TIMEOUT, java.time.Duration.ofMinutes(9));
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessageStartingWith(
+                        "fusionline.kafka.transaction-timeout (PT10M) must exceed"
+                                + " fusionline.checkpoint-timeout + fusionline.checkpoint-interval"
+                                + " + 1 min for a restart (PT10M2S)");
+        conf.set(FusionlineJobOptions.KAFKA_TRANSACTION_TIMEOUT, java.time.Duration.ofMinutes(11));
+        assertThatCode(() -> FusionlineJobOptions.validate(conf)).doesNotThrowAnyException();
+        conf.set(FusionlineJobOptions.JOB_NAME, "two words");
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage("fusionline.job-name must be 1-100 letters, digits, '.', '_' or '-'");
+    }
+
+    @Test
     void shouldRefuseToBuildWithoutSinks() {
         assertThatThrownBy(() -> FusionlineJob.builder().build())
                 .hasMessage("no text-events source set");

@@ -15,8 +15,10 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -59,6 +61,16 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public static LocalRuntime start(Configuration jobConf, int webPort, int parallelism)
             throws Exception {
+        return start(jobConf, webPort, parallelism, null);
+    }
+
+    /**
+     * {@link #start(Configuration, int, int)}, restoring the job's state from {@code savepoint} (a
+     * path or URI that {@link #stopWithSavepoint} returned) when it is not null.
+     */
+    public static LocalRuntime start(
+            Configuration jobConf, int webPort, int parallelism, String savepoint)
+            throws Exception {
         Configuration conf = new Configuration(jobConf);
         EmbeddedKafkaBroker broker = null;
         Path checkpoints = null;
@@ -85,12 +97,14 @@ public final class LocalRuntime implements AutoCloseable {
             checkpoints = Files.createTempDirectory("fusionline-checkpoints-");
             flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            if (savepoint != null) {
+                flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            }
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-            FusionlineJob.enableCheckpointing(
-                    env, conf.get(FusionlineJobOptions.CHECKPOINT_INTERVAL));
+            FusionlineJob.enableCheckpointing(env, conf);
             FusionlineJob.onKafka(conf).build().addTo(env);
-            JobClient job = env.executeAsync("fusionline");
+            JobClient job = env.executeAsync(conf.get(FusionlineJobOptions.JOB_NAME));
             return new LocalRuntime(
                     broker,
                     conf,
@@ -124,7 +138,7 @@ public final class LocalRuntime implements AutoCloseable {
             broker = EmbeddedKafkaBroker.start();
             conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         } else {
-            KafkaPreflight.requireReachable(KafkaAccess.of(conf), Duration.ofSeconds(5));
+            KafkaPreflight.requireReady(conf, Duration.ofSeconds(5));
         }
         try {
             FusionlineJobOptions.validate(conf);
@@ -162,6 +176,35 @@ public final class LocalRuntime implements AutoCloseable {
     /** True when the broker was started by this runtime. */
     public boolean embeddedKafka() {
         return broker != null;
+    }
+
+    /**
+     * Stops the job with a savepoint in {@code directory} (created if missing) and returns its
+     * path, for {@link #start(Configuration, int, int, String)} to resume from; the job's open
+     * transactions are committed first. Then {@link #close()} stops the rest.
+     *
+     * @throws IllegalStateException when no savepoint completes within {@code timeout}
+     */
+    public synchronized String stopWithSavepoint(Path directory, Duration timeout) {
+        try {
+            Files.createDirectories(directory);
+            return job.stopWithSavepoint(
+                            false,
+                            directory.toAbsolutePath().toUri().toString(),
+                            SavepointFormatType.CANONICAL)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while taking a savepoint", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "no savepoint within " + timeout.toSeconds() + " s: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until the job ends (it does not on its own: it runs until stopped). */
+    public void awaitJob() throws Exception {
+        job.getJobExecutionResult().get();
     }
 
     @Override

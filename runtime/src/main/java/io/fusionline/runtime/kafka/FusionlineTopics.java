@@ -91,6 +91,22 @@ public final class FusionlineTopics {
     }
 
     /**
+     * Whether {@code topic} exists at {@code kafka}.
+     *
+     * @throws IllegalStateException when the topics cannot be listed
+     */
+    public static boolean exists(KafkaAccess kafka, String topic) {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while listing topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot list the topics at " + kafka + ": " + e, e);
+        }
+    }
+
+    /**
      * Creates each missing topic with {@code partitions} partitions, replication factor 1, and
      * {@code max.message.bytes} raised to {@link KafkaConnectors#MAX_RECORD_BYTES} (frames, and
      * dead letters that carry them, are larger than Kafka's 1 MB default).
