@@ -26,9 +26,39 @@ import picocli.CommandLine.Spec;
             BenchCommand.Vision.class,
             BenchCommand.Fusion.class,
             BenchCommand.Cluster.class,
-            BenchCommand.Decode.class
+            BenchCommand.Decode.class,
+            BenchCommand.KafkaSecurity.class
         })
 final class BenchCommand {
+
+    /** {@code fusionline bench kafka-security}. */
+    @Command(
+            name = "kafka-security",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Produce and read the same records over PLAINTEXT, SASL_SSL (SCRAM) and mutual"
+                            + " TLS on one embedded broker: MB/s and ratio to PLAINTEXT.")
+    static final class KafkaSecurity implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--rounds",
+                defaultValue = "3",
+                description =
+                        "Timed rounds after one warm-up; medians are reported (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--rounds must be >= 1");
+            }
+            io.fusionline.bench.KafkaSecurityBenchmark.run(rounds, System.out);
+            return 0;
+        }
+    }
 
     /** {@code fusionline bench decode}. */
     @Command(

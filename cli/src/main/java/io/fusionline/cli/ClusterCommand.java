@@ -1,6 +1,6 @@
 package io.fusionline.cli;
 
-import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.LocalRuntime;
 import io.fusionline.runtime.cluster.FlinkRestClient;
 import io.fusionline.runtime.cluster.JobJarArguments;
@@ -114,7 +114,7 @@ final class ClusterCommand implements Callable<Integer> {
                         : "Kafka at " + world.bootstrap,
                 taskManagers,
                 options.workDir());
-        try (EmbeddedKafkaBroker broker = LocalRuntime.prepareKafka(conf);
+        try (EmbeddedKafkaBroker broker = LocalRuntime.prepareKafka(conf, world.secure);
                 LocalFlinkCluster cluster = LocalFlinkCluster.start(options)) {
             FlinkRestClient rest = cluster.rest();
             String jarId = rest.uploadJar(jar);
@@ -126,7 +126,7 @@ final class ClusterCommand implements Callable<Integer> {
                     String.format(
                             "Kafka %s (%s) | Flink web UI %s | job %s, parallelism %d, %s state |"
                                     + " Prometheus on ports %s (one per Flink process)",
-                            conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS),
+                            KafkaAccess.of(conf),
                             broker != null ? "embedded" : "external",
                             cluster.webUiUrl(),
                             jobId,

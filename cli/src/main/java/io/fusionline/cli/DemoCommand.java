@@ -1,5 +1,6 @@
 package io.fusionline.cli;
 
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.LocalRuntime;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -20,6 +21,10 @@ import picocli.CommandLine.Mixin;
             "--profile fraud: four accounts: payments, call audio and ID-card scans, fused into "
                     + "risk scores.",
             "--profile text: sample texts, phrases and scans for the keyword baseline.",
+            "--secure: every client (the job, the simulator, the dashboard) connects to the"
+                    + " embedded broker over SASL_SSL with SCRAM, through the client properties"
+                    + " file it writes, as on a production cluster; the broker keeps a plaintext"
+                    + " listener on 127.0.0.1 for itself.",
             "Ctrl-C stops everything cleanly."
         })
 final class DemoCommand implements Callable<Integer> {
@@ -34,12 +39,23 @@ final class DemoCommand implements Callable<Integer> {
                 world.bootstrap == null
                         ? "fusionline demo: starting an embedded Kafka broker and Flink ..."
                         : "fusionline demo: connecting to Kafka at " + world.bootstrap + " ...");
-        try (LocalRuntime runtime = LocalRuntime.start(conf, world.webPort, 2)) {
+        try (LocalRuntime runtime =
+                LocalRuntime.start(
+                        conf,
+                        LocalRuntime.Settings.of(world.webPort, 2)
+                                .withSecuredBroker(world.secure))) {
+            KafkaAccess kafka = KafkaAccess.of(runtime.jobConfiguration());
+            if (kafka.file() != null) {
+                System.err.println(
+                        "fusionline demo: every Kafka client uses "
+                                + kafka.file()
+                                + " (passwords stay in that file)");
+            }
             world.drive(
                     runtime.jobConfiguration(),
                     String.format(
                             "Kafka %s (%s) | Flink web UI %s | Prometheus %s",
-                            runtime.bootstrapServers(),
+                            kafka,
                             runtime.embeddedKafka() ? "embedded" : "external",
                             runtime.webUiUrl(),
                             runtime.prometheusUrl()),

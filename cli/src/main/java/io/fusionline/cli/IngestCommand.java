@@ -386,7 +386,8 @@ final class IngestCommand {
                             input.equals("-") ? "stdin" : input,
                             new TextLines(source, kind),
                             kafka,
-                            topic);
+                            topic,
+                            System.console() != null ? System.err : null);
             System.out.printf("published %d text events to %s%n", published, topic);
             return 0;
         }

@@ -172,7 +172,11 @@ final class RunCommand implements Callable<Integer> {
                                 + KafkaAccess.of(conf)
                                 + " ...");
         CountDownLatch stopped = new CountDownLatch(1);
-        try (LocalRuntime runtime = LocalRuntime.start(conf, webPort, parallelism, fromSavepoint);
+        try (LocalRuntime runtime =
+                        LocalRuntime.start(
+                                conf,
+                                LocalRuntime.Settings.of(webPort, parallelism)
+                                        .fromSavepoint(fromSavepoint));
                 DashboardServer dashboard =
                         noDashboard
                                 ? null

@@ -124,6 +124,14 @@ final class WorldRunOptions {
     @Mixin KafkaClientOption kafkaConfig;
 
     @Option(
+            names = "--secure",
+            description =
+                    "Start the embedded broker with SASL_SSL (SCRAM-SHA-512 on a certificate made"
+                            + " for the run) and connect every client through the client"
+                            + " properties file it writes, as on a production cluster.")
+    boolean secure;
+
+    @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
@@ -188,6 +196,9 @@ final class WorldRunOptions {
         check(
                 !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
                 "--checkpoint-interval must be positive");
+        check(
+                !(secure && (bootstrap != null || kafkaConfig.file != null)),
+                "--secure starts a secured embedded broker: leave out --bootstrap and --kafka-config");
         check(
                 !(noVision && visionModel != null),
                 "--vision-model and --no-vision exclude each other");

@@ -79,8 +79,45 @@ class DeploymentManifestsTest {
         assertThat(job.path("upgradeMode").asText()).isIn("savepoint", "last-state");
         assertThat(job.path("state").asText()).isEqualTo("running");
         Configuration conf = jobConfiguration(job.path("args"));
-        FusionlineJobOptions.validate(conf);
         assertThat(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS)).isEqualTo(strimziBootstrap());
+
+        // the client properties come from a Secret mounted on every pod, at the path the job reads
+        Path clientConfig = Path.of(CLIENT_CONFIG.get());
+        JsonNode container = spec.path("podTemplate").path("spec").path("containers").get(0);
+        JsonNode mount = null;
+        for (JsonNode m : container.path("volumeMounts")) {
+            if (clientConfig.startsWith(m.path("mountPath").asText())) {
+                mount = m;
+            }
+        }
+        assertThat(mount).as("a mount holding %s", clientConfig).isNotNull();
+        String volume = mount.path("name").asText();
+        JsonNode secret = null;
+        for (JsonNode v : spec.path("podTemplate").path("spec").path("volumes")) {
+            if (v.path("name").asText().equals(volume)) {
+                secret = v.path("secret");
+            }
+        }
+        assertThat(secret.path("secretName").asText())
+                .as("volume %s is a Secret", volume)
+                .isNotBlank();
+        assertThat(String.join(" ", texts(job.path("args")))).doesNotContain("password");
+        assertThat(conf.get(FusionlineJobOptions.JOB_NAME))
+                .isEqualTo(deployment.path("metadata").path("name").asText());
+    }
+
+    /** The client properties the manifest's comment describes, with stand-in secrets. */
+    private static Path exampleClientConfig() throws IOException {
+        Path file = Files.createTempFile("client", ".properties");
+        Files.writeString(
+                file,
+                "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                        + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule"
+                        + " required username=\"fusionline-job\" password=\"x\";\n"
+                        + "ssl.truststore.type=PKCS12\nssl.truststore.location=/etc/fusionline/ca/ca.p12\n"
+                        + "ssl.truststore.password=y\n");
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     @Test
@@ -103,6 +140,22 @@ class DeploymentManifestsTest {
         assertThat(config.path("transaction.state.log.min.isr").asInt()).isBetween(1, txReplicas);
         assertThat(config.path("transaction.max.timeout.ms").asLong()).isLessThanOrEqualTo(900_000);
         assertThat(kafka.path("spec").path("entityOperator").has("topicOperator")).isTrue();
+
+        // clients authenticate: SCRAM over TLS, and a user that may do what the job does
+        JsonNode listener = kafka.path("spec").path("kafka").path("listeners").get(0);
+        assertThat(kafka.path("spec").path("kafka").path("listeners")).hasSize(1);
+        assertThat(listener.path("tls").asBoolean()).isTrue();
+        assertThat(listener.path("authentication").path("type").asText())
+                .isEqualTo("scram-sha-512");
+        JsonNode user = ofKind(docs, "KafkaUser");
+        assertThat(user.path("spec").path("authentication").path("type").asText())
+                .isEqualTo("scram-sha-512");
+        List<String> resources = new ArrayList<>();
+        user.path("spec")
+                .path("authorization")
+                .path("acls")
+                .forEach(a -> resources.add(a.path("resource").path("type").asText()));
+        assertThat(resources).contains("topic", "group", "transactionalId", "cluster");
     }
 
     @Test
@@ -163,30 +216,76 @@ class DeploymentManifestsTest {
         }
     }
 
-    /** The job's options as {@link FusionlineJobMain} reads the manifest's arguments, checked. */
-    private static Configuration jobConfiguration(JsonNode args) {
-        List<String> list = texts(args);
-        int main = list.indexOf("--job-classname"); // Flink's standalone-job: program args follow
-        List<String> program = main < 0 ? list : list.subList(main + 2, list.size());
-        return FusionlineJobMain.configuration(program.toArray(String[]::new));
+    @Test
+    void shouldComposeASecuredVariantWhoseClientsAllAuthenticate() throws IOException {
+        JsonNode services = single(DOCKER.resolve("docker-compose.secured.yml")).path("services");
+        String kafka = services.path("kafka").path("command").get(0).asText();
+        String listeners =
+                kafka.lines()
+                        .filter(l -> l.startsWith("listener.security.protocol.map="))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(listeners.substring(listeners.indexOf('=') + 1).split(","))
+                .allMatch(l -> l.startsWith("CONTROLLER:") || l.endsWith(":SASL_SSL"));
+        assertThat(kafka)
+                .contains("inter.broker.listener.name=SASL_SSL")
+                .contains("--add-scram \"SCRAM-SHA-512=[name=fusionline");
+
+        JsonNode jobManager = services.path("jobmanager");
+        List<String> command = texts(jobManager.path("command"));
+        assertThat(String.join(" ", command)).doesNotContain("password");
+        Configuration conf = jobConfiguration(jobManager.path("command"));
+        assertThat(conf.get(FusionlineJobOptions.BOOTSTRAP_SERVERS)).isEqualTo("kafka:9094");
+        String clientConfig = CLIENT_CONFIG.get();
+        for (String flink : List.of("jobmanager", "taskmanager")) {
+            assertThat(texts(services.path(flink).path("volumes")))
+                    .as("%s mounts the client properties", flink)
+                    .anyMatch(v -> clientConfig.startsWith(v.split(":")[1] + "/"));
+        }
+        String topics = services.path("topics").path("command").get(0).asText();
+        assertThat(topics).contains("--command-config " + clientConfig);
+        for (String topic : FusionlineTopics.names(new Configuration())) {
+            assertThat(topics).as("topic %s created", topic).containsPattern("\\b" + topic + "\\b");
+        }
     }
 
     /**
-     * Strimzi's bootstrap service of the plain internal listener: {@code <name>-kafka-bootstrap}.
+     * The job's options as {@link FusionlineJobMain} reads the manifest's arguments, checked; a
+     * client properties file the manifest names is read from a stand-in with the same settings (the
+     * real one is a Secret), and its path in the manifest is kept in {@link #CLIENT_CONFIG}.
      */
-    private static String strimziBootstrap() throws IOException {
-        JsonNode kafka = ofKind(all(KUBERNETES.resolve("kafka.yaml")), "Kafka");
-        JsonNode plain = null;
-        for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
-            if (!listener.path("tls").asBoolean()
-                    && "internal".equals(listener.path("type").asText())) {
-                plain = listener;
+    private static Configuration jobConfiguration(JsonNode args) throws IOException {
+        List<String> list = new ArrayList<>(texts(args));
+        int main = list.indexOf("--job-classname"); // Flink's standalone-job: program args follow
+        List<String> program = main < 0 ? list : list.subList(main + 2, list.size());
+        String key = FusionlineJobOptions.KAFKA_CLIENT_CONFIG.key() + "=";
+        for (int i = 0; i < program.size(); i++) {
+            if (program.get(i).startsWith(key)) {
+                CLIENT_CONFIG.set(program.get(i).substring(key.length()));
+                program.set(i, key + exampleClientConfig());
             }
         }
-        assertThat(plain).as("a plain internal listener").isNotNull();
+        return FusionlineJobMain.configuration(program.toArray(String[]::new));
+    }
+
+    /** The client properties path the last manifest read names. */
+    private static final java.util.concurrent.atomic.AtomicReference<String> CLIENT_CONFIG =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Strimzi's bootstrap service of the TLS internal listener: {@code <name>-kafka-bootstrap}. */
+    private static String strimziBootstrap() throws IOException {
+        JsonNode kafka = ofKind(all(KUBERNETES.resolve("kafka.yaml")), "Kafka");
+        JsonNode tls = null;
+        for (JsonNode listener : kafka.path("spec").path("kafka").path("listeners")) {
+            if (listener.path("tls").asBoolean()
+                    && "internal".equals(listener.path("type").asText())) {
+                tls = listener;
+            }
+        }
+        assertThat(tls).as("a TLS internal listener").isNotNull();
         return kafka.path("metadata").path("name").asText()
                 + "-kafka-bootstrap:"
-                + plain.path("port").asInt();
+                + tls.path("port").asInt();
     }
 
     private static List<String> texts(JsonNode array) {

@@ -61,21 +61,43 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public static LocalRuntime start(Configuration jobConf, int webPort, int parallelism)
             throws Exception {
-        return start(jobConf, webPort, parallelism, null);
+        return start(jobConf, Settings.of(webPort, parallelism));
     }
 
     /**
-     * {@link #start(Configuration, int, int)}, restoring the job's state from {@code savepoint} (a
-     * path or URI that {@link #stopWithSavepoint} returned) when it is not null.
+     * How the runtime runs the job.
+     *
+     * @param webPort port of the Flink web UI; 0 picks a free one
+     * @param parallelism parallelism of the job (and task slots of the MiniCluster)
+     * @param savepoint a savepoint to restore the job from ({@link #stopWithSavepoint}), or null
+     * @param securedBroker whether an embedded broker clients reach over SASL_SSL (SCRAM), with a
+     *     client properties file written for them, instead of plaintext
      */
-    public static LocalRuntime start(
-            Configuration jobConf, int webPort, int parallelism, String savepoint)
-            throws Exception {
+    public record Settings(int webPort, int parallelism, String savepoint, boolean securedBroker) {
+
+        public static Settings of(int webPort, int parallelism) {
+            return new Settings(webPort, parallelism, null, false);
+        }
+
+        public Settings fromSavepoint(String path) {
+            return new Settings(webPort, parallelism, path, securedBroker);
+        }
+
+        public Settings withSecuredBroker(boolean secured) {
+            return new Settings(webPort, parallelism, savepoint, secured);
+        }
+    }
+
+    /** {@link #start(Configuration, int, int)} with all of {@code settings}. */
+    public static LocalRuntime start(Configuration jobConf, Settings settings) throws Exception {
+        int webPort = settings.webPort();
+        int parallelism = settings.parallelism();
+        String savepoint = settings.savepoint();
         Configuration conf = new Configuration(jobConf);
         EmbeddedKafkaBroker broker = null;
         Path checkpoints = null;
         try {
-            broker = prepareKafka(conf);
+            broker = prepareKafka(conf, settings.securedBroker());
 
             int port = webPort == 0 ? LocalPorts.free() : webPort;
             Configuration flink = new Configuration();
@@ -133,10 +155,27 @@ public final class LocalRuntime implements AutoCloseable {
      * @return the embedded broker (the caller closes it), or null for an external Kafka
      */
     public static EmbeddedKafkaBroker prepareKafka(Configuration conf) {
+        return prepareKafka(conf, false);
+    }
+
+    /**
+     * {@link #prepareKafka(Configuration)}; an embedded broker is {@code secured}: the job and
+     * every client reach it over SASL_SSL with the client properties file it wrote, whose path goes
+     * into {@code conf}.
+     */
+    public static EmbeddedKafkaBroker prepareKafka(Configuration conf, boolean secured) {
         EmbeddedKafkaBroker broker = null;
         if (conf.getOptional(FusionlineJobOptions.BOOTSTRAP_SERVERS).isEmpty()) {
-            broker = EmbeddedKafkaBroker.start();
-            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            broker = secured ? EmbeddedKafkaBroker.startSecured() : EmbeddedKafkaBroker.start();
+            KafkaAccess access =
+                    broker.access(
+                            secured
+                                    ? EmbeddedKafkaBroker.Listener.SASL_SSL
+                                    : EmbeddedKafkaBroker.Listener.PLAINTEXT);
+            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, access.bootstrapServers());
+            if (access.file() != null) {
+                conf.set(FusionlineJobOptions.KAFKA_CLIENT_CONFIG, access.file().toString());
+            }
         } else {
             KafkaPreflight.requireReady(conf, Duration.ofSeconds(5));
         }

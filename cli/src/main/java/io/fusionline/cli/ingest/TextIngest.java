@@ -23,13 +23,20 @@ public final class TextIngest {
      * many were published, once all are acknowledged.
      *
      * @param name the input's name in messages
+     * @param progress where a live count goes (about once a second), or null for none
      * @throws IllegalArgumentException naming the line and why when a line does not parse; the
      *     lines before it are published
      * @throws IllegalStateException when Kafka refuses a record
      */
     public static long run(
-            BufferedReader in, String name, TextLines lines, KafkaAccess kafka, String topic)
+            BufferedReader in,
+            String name,
+            TextLines lines,
+            KafkaAccess kafka,
+            String topic,
+            java.io.PrintStream progress)
             throws IOException {
+        long shown = System.nanoTime();
         RecordCodec<TextEvent> codec = SingleObjectWireFormat.INSTANCE.codec(TextEvent.class);
         AtomicReference<Exception> failure = new AtomicReference<>();
         long published = 0;
@@ -71,8 +78,15 @@ public final class TextIngest {
                             }
                         });
                 published++;
+                if (progress != null && System.nanoTime() - shown > 1_000_000_000L) {
+                    progress.printf("\r%d text events", published);
+                    shown = System.nanoTime();
+                }
             }
             producer.flush();
+        }
+        if (progress != null) {
+            progress.printf("\r%d text events%n", published);
         }
         if (failure.get() != null) {
             throw new IllegalStateException(
