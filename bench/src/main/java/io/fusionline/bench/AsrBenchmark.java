@@ -43,7 +43,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class AsrBenchmark {
 
-    private static final int CHUNK_MS = 250;
+    static final int CHUNK_MS = 250;
     private static final int RATE = SpeechRecognizer.MODEL_RATE;
 
     /** Results of one benchmark run. */
@@ -203,6 +203,18 @@ public final class AsrBenchmark {
      * into {@code rss} (max) and the model loads into {@code loads}.
      */
     static double operator(short[][] audio, long[] rss, int[] loads) throws Exception {
+        return operator(audio, SpeechRecognitionOptions.defaults().withGate(false), rss, loads);
+    }
+
+    /** Final transcripts of the last {@link #operator} run. */
+    static final java.util.Queue<Transcript> FINALS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** {@link #operator(short[][], long[], int[])} with {@code options}. */
+    static double operator(
+            short[][] audio, SpeechRecognitionOptions options, long[] rss, int[] loads)
+            throws Exception {
+        FINALS.clear();
         FIRST_INPUT.set(0);
         LAST_OUTPUT.set(0);
         Configuration conf = new Configuration();
@@ -220,9 +232,7 @@ public final class AsrBenchmark {
                 .keyBy(AudioChunk::getSourceId)
                 .process(
                         new SpeechRecognitionFunction(
-                                SpeechRecognitionOptions.defaults(),
-                                SingleObjectWireFormat.INSTANCE,
-                                "bench-audio"),
+                                options, SingleObjectWireFormat.INSTANCE, "bench-audio"),
                         new AvroTypeInfo<>(Transcript.class))
                 .uid("bench-asr")
                 .sinkTo(new TimingSink())
@@ -243,7 +253,7 @@ public final class AsrBenchmark {
         return (LAST_OUTPUT.get() - FIRST_INPUT.get()) / 1e9;
     }
 
-    private static int maxChunks(short[][] audio) {
+    static int maxChunks(short[][] audio) {
         int chunk = RATE / 1000 * CHUNK_MS;
         return Arrays.stream(audio).mapToInt(a -> (a.length + chunk - 1) / chunk).max().orElse(0);
     }
@@ -316,6 +326,9 @@ public final class AsrBenchmark {
                 @Override
                 public void write(Transcript t, Context ctx) {
                     LAST_OUTPUT.set(System.nanoTime());
+                    if (t.getKind() == io.fusionline.schema.text.TranscriptKind.FINAL) {
+                        FINALS.add(t);
+                    }
                 }
 
                 @Override

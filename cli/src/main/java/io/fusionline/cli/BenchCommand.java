@@ -120,11 +120,29 @@ final class BenchCommand {
                         "Timed rounds of each path; the best is reported (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(
+                names = "--duty",
+                paramLabel = "FRACTION",
+                description =
+                        "Make each source speak only this share of its audio (0.05..1), with"
+                                + " hum, telephone band and 20 dB white noise, and compare the"
+                                + " gated operator, the ungated one and raw Vosk, with WER.")
+        Double duty;
+
         @Override
         public Integer call() throws Exception {
             if (sources < 1 || seconds <= 0 || rounds < 1) {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "--sources, --seconds and --rounds must be positive");
+            }
+            if (duty != null) {
+                if (!(duty >= 0.05 && duty <= 1)) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--duty must be 0.05..1");
+                }
+                io.fusionline.bench.GatedAsrBenchmark.run(
+                        sources, seconds, duty, rounds, System.out);
+                return 0;
             }
             AsrBenchmark.run(sources, seconds, rounds, System.out);
             return 0;

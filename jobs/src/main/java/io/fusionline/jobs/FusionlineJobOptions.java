@@ -71,6 +71,18 @@ public final class FusionlineJobOptions {
                             "Load an external speech model folder that has no SHA256SUMS file,"
                                     + " unchecked. Off: such a folder is refused at start.");
 
+    public static final ConfigOption<Boolean> SPEECH_GATE =
+            ConfigOptions.key("fusionline.speech.gate")
+                    .booleanType()
+                    .defaultValue(
+                            io.fusionline.operators.audio.SpeechRecognitionOptions.defaults()
+                                    .gate())
+                    .withDescription(
+                            "Keep silence from the recognizer (voice-activity gate: energy over the"
+                                    + " noise floor and spectral flatness, 200 ms pre-roll, 300 ms"
+                                    + " hang-over) and end an utterance as soon as its speech"
+                                    + " stops.");
+
     public static final ConfigOption<Duration> SPEECH_IDLE_TIMEOUT =
             ConfigOptions.key("fusionline.speech.idle-timeout")
                     .durationType()
@@ -453,7 +465,8 @@ public final class FusionlineJobOptions {
         return conf.getOptional(SPEECH_MODEL_DIR)
                 .map(options::withModelDir)
                 .orElse(options)
-                .withUnverifiedModel(conf.get(SPEECH_MODEL_UNVERIFIED));
+                .withUnverifiedModel(conf.get(SPEECH_MODEL_UNVERIFIED))
+                .withGate(conf.get(SPEECH_GATE));
     }
 
     /** The image limits applied to frames before decoding. */

@@ -7,7 +7,6 @@ import io.fusionline.schema.text.TextEvent;
 import io.fusionline.schema.text.TextKind;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -73,8 +72,8 @@ public final class TextLines {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("not a JSON object");
         }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String name = field.getKey();
             if (!FIELDS.contains(name)) {
                 throw new IllegalArgumentException(
                         "unknown field \""
@@ -147,8 +146,8 @@ public final class TextLines {
         if (!value.isObject()) {
             throw new IllegalArgumentException("\"attributes\" is not an object");
         }
-        value.fields()
-                .forEachRemaining(
+        value.properties()
+                .forEach(
                         e -> {
                             if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                                 throw new IllegalArgumentException(
@@ -169,8 +168,8 @@ public final class TextLines {
         if (!value.isObject()) {
             throw new IllegalArgumentException("\"features\" is not an object");
         }
-        value.fields()
-                .forEachRemaining(
+        value.properties()
+                .forEach(
                         e -> {
                             if (!e.getValue().isNumber()
                                     || !Double.isFinite(e.getValue().asDouble())) {

@@ -7,6 +7,7 @@ import io.fusionline.multimodal.audio.SampleEncoding;
 import io.fusionline.multimodal.audio.SharedSpeechModel;
 import io.fusionline.multimodal.audio.SpeechRecognizer;
 import io.fusionline.multimodal.audio.Utterance;
+import io.fusionline.multimodal.audio.VoiceActivityGate;
 import io.fusionline.multimodal.audio.VoskModelLocator;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.EventTimeLag;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -84,6 +84,7 @@ public final class SpeechRecognitionFunction
     private transient ValueState<Long> utterances;
     private transient ValueState<Long> lastEnd;
     private transient ValueState<Long> idleTimer;
+    private transient ValueState<Double> noiseFloor;
 
     private transient SharedSpeechModel model;
     private transient Map<String, SourceStream> streams;
@@ -99,19 +100,23 @@ public final class SpeechRecognitionFunction
     // Written by the task thread, read by the metric reporter's thread (realTimeFactor).
     private transient volatile long recognizeNanos;
     private transient volatile long audioNanos;
+    private transient Counter speechMillis;
+    private transient Counter gatedMillis;
     private transient Counter deadLettered;
 
     /** Native recognizer and resampler of one source; lives only in this subtask's memory. */
     private static final class SourceStream implements AutoCloseable {
         final SpeechRecognizer recognizer;
+        final VoiceActivityGate gate;
         Resampler resampler;
         long unfinishedMs;
 
         /** Event time of the last partial; -1 before the first. */
         long lastPartialAt = -1;
 
-        SourceStream(SpeechRecognizer recognizer) {
+        SourceStream(SpeechRecognizer recognizer, VoiceActivityGate gate) {
             this.recognizer = recognizer;
+            this.gate = gate;
         }
 
         @Override
@@ -137,6 +142,7 @@ public final class SpeechRecognitionFunction
         utterances = ctx.getState(new ValueStateDescriptor<>("utterances", Types.LONG));
         lastEnd = ctx.getState(new ValueStateDescriptor<>("last-end", Types.LONG));
         idleTimer = ctx.getState(new ValueStateDescriptor<>("idle-timer", Types.LONG));
+        noiseFloor = ctx.getState(new ValueStateDescriptor<>("noise-floor", Types.DOUBLE));
 
         var metrics = ctx.getMetricGroup();
         chunks = metrics.counter("chunks");
@@ -152,6 +158,15 @@ public final class SpeechRecognitionFunction
         metrics.gauge(
                 "realTimeFactor",
                 () -> audioNanos == 0 ? 0.0 : (double) recognizeNanos / audioNanos);
+        // Audio the gate let through to the recognizer, and audio it kept out as silence.
+        speechMillis = metrics.counter("speechMillis");
+        gatedMillis = metrics.counter("gatedMillis");
+        metrics.gauge(
+                "speechDuty",
+                () -> {
+                    long all = speechMillis.getCount() + gatedMillis.getCount();
+                    return all == 0 ? 0.0 : speechMillis.getCount() / (double) all;
+                });
 
         codec = wireFormat.codec(AudioChunk.class);
         streams = new HashMap<>();
@@ -287,6 +302,7 @@ public final class SpeechRecognitionFunction
         unfinished.clear();
         utterances.clear();
         lastEnd.clear();
+        noiseFloor.clear();
     }
 
     /** Feeds every waiting chunk from {@code expected} on; returns the next expected sequence. */
@@ -351,7 +367,16 @@ public final class SpeechRecognitionFunction
         if (stream != null) {
             return stream;
         }
-        stream = new SourceStream(new SpeechRecognizer(model));
+        Double floor = noiseFloor.value(); // a restored stream's audio is judged as before
+        stream =
+                new SourceStream(
+                        new SpeechRecognizer(model),
+                        !options.gate()
+                                ? null
+                                : floor == null
+                                        ? new VoiceActivityGate(SpeechRecognizer.MODEL_RATE)
+                                        : new VoiceActivityGate(
+                                                SpeechRecognizer.MODEL_RATE, floor));
         streams.put(key, stream);
         List<AudioChunk> replay = new ArrayList<>();
         unfinished.get().forEach(replay::add);
@@ -383,17 +408,28 @@ public final class SpeechRecognitionFunction
         lastEnd.update(start + duration);
         stream.unfinishedMs += duration;
         long started = System.nanoTime();
-        Optional<Utterance> done = stream.recognizer.accept(stream.resampler.process(mono), start);
+        short[] resampled = stream.resampler.process(mono);
+        List<Utterance> done = new ArrayList<>();
+        if (stream.gate == null) {
+            stream.recognizer.accept(resampled, start).ifPresent(done::add);
+        } else {
+            gated(stream, resampled, start, duration, done);
+        }
         recognizeNanos += System.nanoTime() - started;
         audioNanos += duration * 1_000_000L;
         if (done.isEmpty() && stream.unfinishedMs > options.maxUtterance().toMillis()) {
-            done = stream.recognizer.finish();
+            stream.recognizer.finish().ifPresent(done::add);
             unfinished.clear();
             stream.unfinishedMs = 0;
         }
-        if (done.isPresent()) {
-            emitFinal(done.get(), key, out);
-            keepAudioAfter(done.get().endTime(), stream);
+        if (!done.isEmpty()) {
+            for (Utterance u : done) {
+                emitFinal(u, key, out);
+            }
+            keepAudioAfter(done.get(done.size() - 1).endTime(), stream);
+        } else if (!stream.recognizer.inUtterance() && stream.gate != null) {
+            // Silence the gate kept out: only its pre-roll can become part of the next utterance.
+            keepAudioEndingAfter(start + duration - VoiceActivityGate.PRE_ROLL_MS, stream);
         } else if (!stream.recognizer.inUtterance()) {
             // Vosk ended a silent segment: nothing in it can become speech later.
             unfinished.clear();
@@ -403,14 +439,51 @@ public final class SpeechRecognitionFunction
         }
     }
 
+    /**
+     * Feeds the recognizer only what the gate calls speech, each piece at its own event time, and
+     * finishes the utterance as soon as the gate says the speech ended.
+     */
+    private void gated(
+            SourceStream stream, short[] resampled, long start, long duration, List<Utterance> done)
+            throws Exception {
+        long origin = stream.gate.position();
+        VoiceActivityGate.Verdict verdict = stream.gate.accept(resampled);
+        long fed = 0;
+        for (VoiceActivityGate.Piece piece : verdict.feed()) {
+            long at = start + (piece.position() - origin) * 1000 / SpeechRecognizer.MODEL_RATE;
+            stream.recognizer.accept(piece.samples(), at).ifPresent(done::add);
+            fed += piece.samples().length;
+        }
+        if (verdict.speechEnded() && stream.recognizer.inUtterance()) {
+            stream.recognizer.finish().ifPresent(done::add);
+        }
+        if (!Double.isNaN(stream.gate.floorDb())) {
+            noiseFloor.update(stream.gate.floorDb());
+        }
+        long fedMs = Math.min(duration, fed * 1000 / SpeechRecognizer.MODEL_RATE);
+        speechMillis.inc(fedMs);
+        gatedMillis.inc(duration - fedMs);
+    }
+
     /** After a final, only chunks that start after its last word can hold the next utterance. */
     private void keepAudioAfter(long endTime, SourceStream stream) throws Exception {
+        keepAudio(endTime, false, stream);
+    }
+
+    /** Keeps the chunks whose audio ends after {@code time}: the gate's pre-roll for a replay. */
+    private void keepAudioEndingAfter(long time, SourceStream stream) throws Exception {
+        keepAudio(time, true, stream);
+    }
+
+    private void keepAudio(long time, boolean byEnd, SourceStream stream) throws Exception {
         List<AudioChunk> keep = new ArrayList<>();
         long keptMs = 0;
         for (AudioChunk c : unfinished.get()) {
-            if (c.getEventTime().toEpochMilli() >= endTime) {
+            long ms = c.getPayload().remaining() * 1000L / bytesPerSecond(c);
+            long start = c.getEventTime().toEpochMilli();
+            if (byEnd ? start + ms > time : start >= time) {
                 keep.add(c);
-                keptMs += c.getPayload().remaining() * 1000L / bytesPerSecond(c);
+                keptMs += ms;
             }
         }
         unfinished.update(keep);

@@ -19,6 +19,9 @@ import java.util.Set;
  * @param partialInterval minimum time between partial transcripts of a source; null for none
  * @param maxLiveStreams most sources with a live recognizer per subtask; a new source's audio
  *     beyond that is a dead letter until one finishes
+ * @param unverifiedModel whether an external model folder without SHA256SUMS is loaded unchecked
+ * @param gate whether a {@code VoiceActivityGate} keeps silence from the recognizer and ends
+ *     utterances when speech stops
  */
 public record SpeechRecognitionOptions(
         String modelDir,
@@ -29,7 +32,8 @@ public record SpeechRecognitionOptions(
         Duration idleTimeout,
         Duration partialInterval,
         int maxLiveStreams,
-        boolean unverifiedModel)
+        boolean unverifiedModel,
+        boolean gate)
         implements Serializable {
 
     /** Sample rates accepted (resampled to the model's 16 kHz). */
@@ -55,7 +59,8 @@ public record SpeechRecognitionOptions(
 
     /**
      * Bundled model, 16 chunks of re-ordering, 1 MiB chunks, 30 s utterances, 30 s idle, no
-     * partials, 64 live sources per subtask (far more than one core recognizes in real time).
+     * partials, 64 live sources per subtask (far more than one core recognizes in real time),
+     * silence gated.
      */
     public static SpeechRecognitionOptions defaults() {
         return new SpeechRecognitionOptions(
@@ -67,7 +72,8 @@ public record SpeechRecognitionOptions(
                 Duration.ofSeconds(30),
                 null,
                 64,
-                false);
+                false,
+                true);
     }
 
     /** An external model folder; its name becomes the model id. */
@@ -82,7 +88,8 @@ public record SpeechRecognitionOptions(
                 idleTimeout,
                 partialInterval,
                 maxLiveStreams,
-                unverifiedModel);
+                unverifiedModel,
+                gate);
     }
 
     public SpeechRecognitionOptions withIdleTimeout(Duration timeout) {
@@ -95,7 +102,8 @@ public record SpeechRecognitionOptions(
                 timeout,
                 partialInterval,
                 maxLiveStreams,
-                unverifiedModel);
+                unverifiedModel,
+                gate);
     }
 
     public SpeechRecognitionOptions withReorderChunks(int chunks) {
@@ -108,7 +116,8 @@ public record SpeechRecognitionOptions(
                 idleTimeout,
                 partialInterval,
                 maxLiveStreams,
-                unverifiedModel);
+                unverifiedModel,
+                gate);
     }
 
     public SpeechRecognitionOptions withPartialInterval(Duration interval) {
@@ -121,7 +130,8 @@ public record SpeechRecognitionOptions(
                 idleTimeout,
                 interval,
                 maxLiveStreams,
-                unverifiedModel);
+                unverifiedModel,
+                gate);
     }
 
     /** Lets an external model folder without {@code SHA256SUMS} load unchecked. */
@@ -135,7 +145,8 @@ public record SpeechRecognitionOptions(
                 idleTimeout,
                 partialInterval,
                 maxLiveStreams,
-                unverified);
+                unverified,
+                gate);
     }
 
     public SpeechRecognitionOptions withMaxLiveStreams(int streams) {
@@ -148,12 +159,28 @@ public record SpeechRecognitionOptions(
                 idleTimeout,
                 partialInterval,
                 streams,
-                unverifiedModel);
+                unverifiedModel,
+                gate);
     }
 
     private static void requirePositive(String name, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(name + " must be positive: " + d);
         }
+    }
+
+    /** With or without the voice-activity gate. */
+    public SpeechRecognitionOptions withGate(boolean on) {
+        return new SpeechRecognitionOptions(
+                modelDir,
+                modelId,
+                reorderChunks,
+                maxChunkBytes,
+                maxUtterance,
+                idleTimeout,
+                partialInterval,
+                maxLiveStreams,
+                unverifiedModel,
+                on);
     }
 }

@@ -17,6 +17,7 @@ import io.fusionline.simulation.fraud.FraudWorld;
 import io.fusionline.simulation.fraud.IdCardRenderer;
 import io.fusionline.simulation.inspection.InspectionItem;
 import io.fusionline.simulation.inspection.InspectionWorld;
+import io.fusionline.simulation.speech.Noise;
 import io.fusionline.simulation.speech.PhraseSynthesizer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -136,7 +137,7 @@ public final class WorldSimulator implements AutoCloseable {
                     send(framesTopic, key, frames.encode(frame(item, time)));
                     send(textTopic, key, texts.encode(log(item, time)));
                     if (speak && item.voiceNote() != null) {
-                        speak(item.lineId(), item.voiceNote(), time);
+                        speak(item.lineId(), item.voiceNote(), time, false);
                     }
                     send(truthTopic, key, truths.encode(truth(item, time)));
                 });
@@ -195,7 +196,7 @@ public final class WorldSimulator implements AutoCloseable {
                     byte[] key = c.accountId().getBytes(StandardCharsets.UTF_8);
                     send(textTopic, key, texts.encode(payment(c, time)));
                     if (speak && c.callRemark() != null) {
-                        speak(c.accountId(), c.callRemark(), time);
+                        speak(c.accountId(), c.callRemark(), time, true);
                     }
                     if (c.document() != null) {
                         long sequence = documents.merge(c.accountId(), 1L, Long::sum) - 1;
@@ -290,8 +291,12 @@ public final class WorldSimulator implements AutoCloseable {
                 .build();
     }
 
-    /** Speaks {@code text} into the audio topic as part of {@code source}'s microphone stream. */
-    private void speak(String source, String text, Instant time) {
+    /**
+     * Speaks {@code text} into the audio topic as part of {@code source}'s microphone stream, with
+     * the noise of its place: a factory station's mains hum, or a call's telephone band, each under
+     * white noise 20 dB below the voice.
+     */
+    private void speak(String source, String text, Instant time, boolean call) {
         if (speech == null) {
             speech = new PhraseSynthesizer();
             audioCodec = format.codec(AudioChunk.class);
@@ -300,6 +305,13 @@ public final class WorldSimulator implements AutoCloseable {
         // A microphone keeps streaming after the speech: two seconds of silence let the
         // recognizer find the end of the utterance now rather than with the next note.
         short[] samples = java.util.Arrays.copyOf(voice, voice.length + 2 * PhraseSynthesizer.RATE);
+        long seed = source.hashCode() * 31L + time.toEpochMilli();
+        if (call) {
+            Noise.telephone(samples, PhraseSynthesizer.RATE);
+        } else {
+            Noise.hum(samples, PhraseSynthesizer.RATE, -45, seed % 7);
+        }
+        Noise.white(samples, voice, 20, seed);
         int chunk = PhraseSynthesizer.RATE / 1000 * CHUNK_MS;
         // A source's microphone is one stream: speech starts at its item's time, or when the
         // source's previous speech ended if that is later.
