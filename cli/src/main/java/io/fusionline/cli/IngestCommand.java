@@ -7,9 +7,7 @@ import io.fusionline.cli.ingest.Progress;
 import io.fusionline.cli.ingest.TextIngest;
 import io.fusionline.cli.ingest.TextLines;
 import io.fusionline.cli.ingest.VideoIngest;
-import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaAccess;
-import io.fusionline.jobs.KafkaPreflight;
 import io.fusionline.runtime.kafka.FusionlineTopics;
 import io.fusionline.schema.serde.SingleObjectWireFormat;
 import io.fusionline.schema.text.TextKind;
@@ -18,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,16 +58,7 @@ final class IngestCommand {
          * producer would otherwise wait a minute for it).
          */
         KafkaAccess open(CommandSpec spec, String topic) {
-            Configuration conf = new Configuration();
-            conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
-            kafkaConfig.applyTo(conf);
-            try {
-                FusionlineJobOptions.validate(conf);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            KafkaAccess kafka = KafkaAccess.of(conf);
-            KafkaPreflight.requireReachable(kafka, Duration.ofSeconds(5));
+            KafkaAccess kafka = KafkaAccess.of(kafkaConfig.reachable(spec, bootstrap));
             if (!FusionlineTopics.exists(kafka, topic)) {
                 throw new IllegalStateException(
                         "topic "

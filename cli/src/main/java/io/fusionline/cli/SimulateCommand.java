@@ -1,14 +1,11 @@
 package io.fusionline.cli;
 
 import io.fusionline.cli.ingest.Progress;
-import io.fusionline.jobs.FusionlineJobOptions;
 import io.fusionline.jobs.KafkaAccess;
-import io.fusionline.jobs.KafkaPreflight;
 import io.fusionline.runtime.kafka.FusionlineTopics;
 import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.simulation.fraud.FraudWorld;
 import io.fusionline.simulation.inspection.InspectionWorld;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -114,16 +111,8 @@ final class SimulateCommand implements Callable<Integer> {
         check(intervalMs >= 1, "--interval-ms must be at least 1");
         check(imageSize >= 96 && imageSize <= 1024, "--image-size must be 96..1024");
         Instant start = CliValues.startTime(spec, startTime);
-        Configuration conf = new Configuration();
-        conf.set(FusionlineJobOptions.BOOTSTRAP_SERVERS, bootstrap);
-        kafkaConfig.applyTo(conf);
-        try {
-            FusionlineJobOptions.validate(conf);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Configuration conf = kafkaConfig.reachable(spec, bootstrap);
         KafkaAccess kafka = KafkaAccess.of(conf);
-        KafkaPreflight.requireReachable(kafka, Duration.ofSeconds(5));
         FusionlineTopics.ensure(
                 kafka, FusionlineTopics.names(conf), FusionlineTopics.DEFAULT_PARTITIONS);
 

@@ -61,6 +61,14 @@ public final class DashboardFeed implements AutoCloseable {
     private final AtomicLong undecodable = new AtomicLong();
     private volatile boolean stopping;
 
+    /** Sources held at most; beyond, the one heard of longest ago is forgotten. */
+    static final int MAX_SOURCES = 256;
+
+    /** A source not heard of for this long is forgotten. */
+    static final long SOURCE_EXPIRY_MS = 10 * 60_000L;
+
+    private final RecentSources heard = new RecentSources(MAX_SOURCES, SOURCE_EXPIRY_MS);
+
     private final Map<String, Decision> latestDecision = new TreeMap<>();
     private final Map<String, Transcript> latestTranscript = new TreeMap<>();
     private final Map<String, LinkedHashMap<Long, Frame>> recentFrames = new TreeMap<>();
@@ -138,6 +146,7 @@ public final class DashboardFeed implements AutoCloseable {
         long now = System.currentTimeMillis();
         if (r.topic().equals(decisionsTopic)) {
             Decision d = decisions.decode(r.value());
+            heardOf(d.getSourceId(), now);
             latestDecision.put(d.getSourceId(), d);
             tick(now);
             int slot = (int) (currentSecond % SECONDS);
@@ -158,10 +167,12 @@ public final class DashboardFeed implements AutoCloseable {
         } else if (r.topic().equals(transcriptsTopic)) {
             Transcript t = transcripts.decode(r.value());
             if (t.getKind() == TranscriptKind.FINAL) {
+                heardOf(t.getSourceId(), now);
                 latestTranscript.put(t.getSourceId(), t);
             }
         } else if (r.topic().equals(framesTopic)) {
             VideoFrame f = frames.decode(r.value());
+            heardOf(f.getSourceId(), now);
             ByteBuffer payload = f.getPayload().duplicate();
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
@@ -173,6 +184,15 @@ public final class DashboardFeed implements AutoCloseable {
             while (recent.size() > FRAMES_PER_SOURCE) {
                 recent.remove(recent.keySet().iterator().next());
             }
+        }
+    }
+
+    /** Notes that {@code source} was heard of, and drops the state of the sources forgotten. */
+    private void heardOf(String source, long now) {
+        for (String gone : heard.heardOf(source, now)) {
+            latestDecision.remove(gone);
+            latestTranscript.remove(gone);
+            recentFrames.remove(gone);
         }
     }
 
@@ -228,6 +248,7 @@ public final class DashboardFeed implements AutoCloseable {
         out.put("p99LatencyMillis", p99);
         out.put("decisions", decisionCount);
         out.put("undecodable", undecodable.get());
+        out.put("forgottenSources", heard.forgotten());
         return out;
     }
 

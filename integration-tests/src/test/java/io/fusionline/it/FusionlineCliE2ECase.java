@@ -3,28 +3,23 @@ package io.fusionline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's demo command, run as a user runs it: the {@code ./fusionline} launcher. */
 class FusionlineCliE2ECase {
 
-    private static final Path HOME =
-            Path.of(System.getProperty("fusionline.home", "..")).toAbsolutePath().normalize();
-
     @TempDir Path tmp;
 
     @Test
     void shouldRunTheFactoryLineWorldThroughFusionByDefault() throws Exception {
-        Result r = run(240, "demo", "--count", "12");
+        Launcher.Result r = run(240, "demo", "--count", "12");
 
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
-        List<String> decisions = r.stdout.stream().filter(l -> l.startsWith("decision ")).toList();
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
+        List<String> decisions =
+                r.stdout().stream().filter(l -> l.startsWith("decision ")).toList();
         assertThat(decisions)
                 .hasSize(12)
                 .allSatisfy(
@@ -33,17 +28,17 @@ class FusionlineCliE2ECase {
                                         .matches(
                                                 "decision +line-[1-4] .*(fused vision\\+log.*"
                                                         + "α vision=.*|vision encoder alone: .*)"));
-        assertThat(r.stdout).anySatisfy(l -> assertThat(l).startsWith("dead letter "));
-        assertThat(r.stdout)
+        assertThat(r.stdout()).anySatisfy(l -> assertThat(l).startsWith("dead letter "));
+        assertThat(r.stdout())
                 .anySatisfy(l -> assertThat(l).contains("Flink web UI http://127.0.0.1:"));
     }
 
     @Test
     void shouldRunTheFraudWorldThroughFusion() throws Exception {
-        Result r = run(240, "demo", "--profile", "fraud", "--count", "12");
+        Launcher.Result r = run(240, "demo", "--profile", "fraud", "--count", "12");
 
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
-        assertThat(r.stdout.stream().filter(l -> l.startsWith("decision ")))
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
+        assertThat(r.stdout().stream().filter(l -> l.startsWith("decision ")))
                 .hasSize(12)
                 .allSatisfy(
                         l ->
@@ -56,88 +51,61 @@ class FusionlineCliE2ECase {
 
     @Test
     void shouldPrintFortyTextDecisionsAndExitZero() throws Exception {
-        Result r = run(240, "demo", "--profile", "text", "--count", "40");
+        Launcher.Result r = run(240, "demo", "--profile", "text", "--count", "40");
 
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
-        assertThat(r.stdout.stream().filter(l -> l.startsWith("decision "))).hasSize(40);
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
+        assertThat(r.stdout().stream().filter(l -> l.startsWith("decision "))).hasSize(40);
         // the scans of the label camera and the ID desk, read by OCR, become decisions too
-        assertThat(r.stdout)
+        assertThat(r.stdout())
                 .anySatisfy(
                         l -> assertThat(l).matches("decision +(label-cam|id-desk)-1 .*ocr: .*"));
-        assertThat(r.stdout)
+        assertThat(r.stdout())
                 .anySatisfy(l -> assertThat(l).contains("Flink web UI http://127.0.0.1:"));
     }
 
     @Test
     void shouldFailFastWithOneLineWhenKafkaIsUnreachable() throws Exception {
-        Result r = run(60, "demo", "--bootstrap", "127.0.0.1:1", "--count", "1");
+        Launcher.Result r = run(60, "demo", "--bootstrap", "127.0.0.1:1", "--count", "1");
 
-        assertThat(r.exit).isNotZero();
-        assertThat(r.stderr)
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.stderr())
                 .last()
                 .asString()
                 .isEqualTo("fusionline: cannot reach Kafka at 127.0.0.1:1 (no answer within 5 s)");
-        assertThat(r.stderr).noneSatisfy(l -> assertThat(l).contains("Exception"));
+        assertThat(r.stderr()).noneSatisfy(l -> assertThat(l).contains("Exception"));
     }
 
     @Test
     void shouldRejectBadOptionWithUsageHint() throws Exception {
-        Result r = run(60, "demo", "--count", "many");
+        Launcher.Result r = run(60, "demo", "--count", "many");
 
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.stderr).hasSize(1);
-        assertThat(r.stderr.get(0))
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).hasSize(1);
+        assertThat(r.stderr().get(0))
                 .startsWith("fusionline: ")
                 .endsWith("(see ./fusionline demo --help)");
     }
 
     @Test
     void shouldRejectAMissingVideoAndABadModelDescriptorInOneLine() throws Exception {
-        Result video = run(60, "ingest", "video", "no-such-video.mp4", "--source", "cam-1");
-        assertThat(video.exit).isEqualTo(2);
-        assertThat(video.stderr)
+        Launcher.Result video =
+                run(60, "ingest", "video", "no-such-video.mp4", "--source", "cam-1");
+        assertThat(video.exit()).isEqualTo(2);
+        assertThat(video.stderr())
                 .containsExactly(
                         "fusionline: video file no-such-video.mp4 does not exist"
                                 + " (see ./fusionline ingest video --help)");
 
-        Result model = run(60, "demo", "--vision-model", "no-such/descriptor.json");
-        assertThat(model.exit).isEqualTo(2);
-        assertThat(model.stderr).hasSize(1);
-        assertThat(model.stderr.get(0))
+        Launcher.Result model = run(60, "demo", "--vision-model", "no-such/descriptor.json");
+        assertThat(model.exit()).isEqualTo(2);
+        assertThat(model.stderr()).hasSize(1);
+        assertThat(model.stderr().get(0))
                 .startsWith("fusionline: fusionline.vision.model: vision model descriptor ")
                 .contains("does not exist");
     }
 
-    private Result run(int timeoutSeconds, String... args)
+    private Launcher.Result run(int timeoutSeconds, String... args)
             throws IOException, InterruptedException {
-        Path stdout = tmp.resolve("stdout");
-        Path stderr = tmp.resolve("stderr");
-        List<String> command =
-                new java.util.ArrayList<>(List.of(HOME.resolve("fusionline").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb =
-                new ProcessBuilder(command)
-                        .directory(HOME.toFile())
-                        .redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile());
-        pb.environment().put("FUSIONLINE_SKIP_BUILD", "1"); // the reactor has just built it
-        Process p = pb.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError(
-                    "./fusionline "
-                            + String.join(" ", args)
-                            + " did not end within "
-                            + timeoutSeconds
-                            + " s:\n"
-                            + Files.readString(stderr));
-        }
-        return new Result(
-                p.exitValue(),
-                Files.readAllLines(stdout, StandardCharsets.UTF_8),
-                Files.readAllLines(stderr, StandardCharsets.UTF_8));
+        return Launcher.run(tmp, timeoutSeconds, args);
     }
-
-    private record Result(int exit, List<String> stdout, List<String> stderr) {}
 }

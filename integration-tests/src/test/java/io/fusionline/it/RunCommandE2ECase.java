@@ -2,6 +2,7 @@ package io.fusionline.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fusionline.it.Launcher.Result;
 import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.kafka.EmbeddedKafkaBroker.Listener;
 import io.fusionline.schema.decision.Decision;
@@ -33,8 +34,6 @@ class RunCommandE2ECase {
 
     @RegisterExtension static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.secured();
 
-    private static final Path HOME =
-            Path.of(System.getProperty("fusionline.home", "..")).toAbsolutePath().normalize();
     private static final Duration WAIT = Duration.ofMinutes(3);
 
     @TempDir Path tmp;
@@ -81,15 +80,15 @@ class RunCommandE2ECase {
                         sasl.bootstrapServers(),
                         "--kafka-config",
                         sasl.file().toString());
-        assertThat(in.exit).as("ingest: %s", in.stderr).isZero();
-        assertThat(in.stdout).containsExactly("published 9 text events to run-e2e-text");
+        assertThat(in.exit()).as("ingest: %s", in.stderr()).isZero();
+        assertThat(in.stdout()).containsExactly("published 9 text events to run-e2e-text");
 
         KafkaTestClients kafka = new KafkaTestClients(sasl);
         Started first = start(job);
         kafka.awaitCommitted("run-e2e-decisions", Decision.class, 9, WAIT);
         Result stopped = first.stop();
         String savepoint =
-                stopped.stderr.stream()
+                stopped.stderr().stream()
                         .filter(l -> l.startsWith("fusionline run: stopped with savepoint "))
                         .findFirst()
                         .orElseThrow(() -> new AssertionError("no savepoint: " + stopped))
@@ -119,7 +118,7 @@ class RunCommandE2ECase {
         assertThat(decisions).extracting(Decision::getDecisionId).doesNotHaveDuplicates();
         assertThat(kafka.readAllCommitted("run-e2e-decisions", Decision.class)).hasSize(13);
         for (Result r : List.of(in, stopped, again)) {
-            assertThat(String.join("\n", r.stdout) + String.join("\n", r.stderr))
+            assertThat(String.join("\n", r.stdout()) + String.join("\n", r.stderr()))
                     .doesNotContain(password);
         }
     }
@@ -143,8 +142,8 @@ class RunCommandE2ECase {
                         mtls.bootstrapServers(),
                         "--kafka-config",
                         mtls.file().toString());
-        assertThat(audio.exit).as("ingest audio: %s", audio.stderr).isZero();
-        assertThat(audio.stdout)
+        assertThat(audio.exit()).as("ingest audio: %s", audio.stderr()).isZero();
+        assertThat(audio.stdout())
                 .containsExactly("published 4 chunks (2.0 s of audio) of mic-1 to e2e-audio");
         List<AudioChunk> chunks =
                 new KafkaTestClients(mtls).readAllCommitted("e2e-audio", AudioChunk.class);
@@ -166,9 +165,9 @@ class RunCommandE2ECase {
                         wrong.bootstrapServers(),
                         "--kafka-config",
                         wrong.file().toString());
-        assertThat(refused.exit).isEqualTo(1);
-        assertThat(refused.stderr).hasSize(1);
-        assertThat(refused.stderr.get(0))
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.stderr()).hasSize(1);
+        assertThat(refused.stderr().get(0))
                 .startsWith("fusionline: Kafka at " + wrong.bootstrapServers() + " (SASL_SSL)")
                 .contains("refused the client's credentials")
                 .doesNotContain(secretOf(wrong.file()));
@@ -240,10 +239,7 @@ class RunCommandE2ECase {
                 process.destroyForcibly();
                 throw new AssertionError("run did not stop: " + Files.readString(stderr));
             }
-            return new Result(
-                    process.exitValue(),
-                    Files.readAllLines(stdout, StandardCharsets.UTF_8),
-                    Files.readAllLines(stderr, StandardCharsets.UTF_8));
+            return Launcher.result(process, stdout, stderr);
         }
     }
 
@@ -252,34 +248,10 @@ class RunCommandE2ECase {
     private Started start(List<String> args) throws IOException {
         Path out = tmp.resolve("run-" + started + ".out");
         Path err = tmp.resolve("run-" + started++ + ".err");
-        return new Started(builder(args, out, err).start(), out, err);
+        return new Started(Launcher.builder(args, out, err).start(), out, err);
     }
 
     private Result run(int timeoutSeconds, String... args) throws Exception {
-        Path out = tmp.resolve("stdout");
-        Path err = tmp.resolve("stderr");
-        Process p = builder(List.of(args), out, err).start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("./fusionline " + String.join(" ", args) + " hung");
-        }
-        return new Result(
-                p.exitValue(),
-                Files.readAllLines(out, StandardCharsets.UTF_8),
-                Files.readAllLines(err, StandardCharsets.UTF_8));
+        return Launcher.run(tmp, timeoutSeconds, args);
     }
-
-    private static ProcessBuilder builder(List<String> args, Path out, Path err) {
-        List<String> command = new ArrayList<>(List.of(HOME.resolve("fusionline").toString()));
-        command.addAll(args);
-        ProcessBuilder pb =
-                new ProcessBuilder(command)
-                        .directory(HOME.toFile())
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile());
-        pb.environment().put("FUSIONLINE_SKIP_BUILD", "1"); // the reactor has just built it
-        return pb;
-    }
-
-    private record Result(int exit, List<String> stdout, List<String> stderr) {}
 }

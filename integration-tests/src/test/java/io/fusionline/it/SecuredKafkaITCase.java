@@ -20,6 +20,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Both worlds end to end on a broker that authenticates its clients, as production clusters do:
@@ -40,24 +42,14 @@ class SecuredKafkaITCase {
 
     private static final Instant START = Instant.parse("2026-11-23T09:00:00Z");
 
-    @Test
-    void shouldDecideTheFactoryLineExactlyOnceOverSaslSsl() throws Exception {
-        inspection(Listener.SASL_SSL, "sasl-insp");
-    }
-
-    @Test
-    void shouldScoreTheFraudDeskExactlyOnceOverSaslSsl() throws Exception {
-        fraud(Listener.SASL_SSL, "sasl-fraud");
-    }
-
-    @Test
-    void shouldDecideTheFactoryLineExactlyOnceOverMutualTls() throws Exception {
-        inspection(Listener.MTLS, "mtls-insp");
-    }
-
-    @Test
-    void shouldScoreTheFraudDeskExactlyOnceOverMutualTls() throws Exception {
-        fraud(Listener.MTLS, "mtls-fraud");
+    @ParameterizedTest(name = "{1} over {0}")
+    @CsvSource({"SASL_SSL, inspection", "SASL_SSL, fraud", "MTLS, inspection", "MTLS, fraud"})
+    void shouldDecideEveryItemExactlyOnce(Listener listener, String profile) throws Exception {
+        if (profile.equals("inspection")) {
+            inspection(listener, listener.name().toLowerCase(java.util.Locale.ROOT) + "-insp");
+        } else {
+            fraud(listener, listener.name().toLowerCase(java.util.Locale.ROOT) + "-fraud");
+        }
     }
 
     @Test

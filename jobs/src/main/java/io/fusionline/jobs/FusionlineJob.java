@@ -14,6 +14,7 @@ import io.fusionline.operators.decode.InputLimits;
 import io.fusionline.operators.decode.RecordValidator;
 import io.fusionline.operators.fusion.AlertFunction;
 import io.fusionline.operators.fusion.AlignmentFunction;
+import io.fusionline.operators.fusion.AlignmentOptions;
 import io.fusionline.operators.fusion.FusionDecisionOperator;
 import io.fusionline.operators.fusion.FusionOptions;
 import io.fusionline.operators.fusion.TextEncodeFunction;
@@ -85,6 +86,8 @@ public final class FusionlineJob {
     private final WireFormat wireFormat;
     private final Duration maxOutOfOrderness;
     private final Duration alignmentMaxHold;
+    private final int alignmentMaxInputs;
+    private final long alignmentMaxBytes;
     private final Duration sourceIdleTimeout;
     private final Duration stateIdleTimeout;
     private final UnaryOperator<DataStream<TextEvent>> textInterceptor;
@@ -134,6 +137,8 @@ public final class FusionlineJob {
         this.wireFormat = b.wireFormat;
         this.maxOutOfOrderness = b.maxOutOfOrderness;
         this.alignmentMaxHold = b.alignmentMaxHold;
+        this.alignmentMaxInputs = b.alignmentMaxInputs;
+        this.alignmentMaxBytes = b.alignmentMaxBytes;
         this.sourceIdleTimeout = b.sourceIdleTimeout;
         this.stateIdleTimeout = b.stateIdleTimeout;
         this.textInterceptor = b.textInterceptor;
@@ -418,19 +423,18 @@ public final class FusionlineJob {
                                     .name("vision to alignment")
                                     .setBufferTimeout(flush));
         }
+        AlignmentOptions alignment =
+                AlignmentOptions.of(fusion, maxOutOfOrderness, stateIdleTimeout)
+                        .withMaxHold(alignmentMaxHold)
+                        .withBufferLimits(alignmentMaxInputs, alignmentMaxBytes);
         SingleOutputStreamOperator<AlignedWindow> windows =
                 inputs.keyBy(AlignmentFunction::sourceId)
                         .process(
                                 new AlignmentFunction(
-                                                fusion.span(),
-                                                maxOutOfOrderness,
-                                                fusion.idleClose(),
-                                                stateIdleTimeout,
-                                                wireFormat,
-                                                visionFeaturesTopic,
-                                                textEventsTopic,
-                                                fusion.provisionalAlerts())
-                                        .withMaxHold(alignmentMaxHold),
+                                        alignment,
+                                        wireFormat,
+                                        visionFeaturesTopic,
+                                        textEventsTopic),
                                 new AvroTypeInfo<>(AlignedWindow.class))
                         .uid("align")
                         .name("align (event time, per source)")
@@ -484,6 +488,8 @@ public final class FusionlineJob {
         private WireFormat wireFormat;
         private Duration maxOutOfOrderness;
         private Duration alignmentMaxHold;
+        private int alignmentMaxInputs;
+        private long alignmentMaxBytes;
         private Duration sourceIdleTimeout;
         private Duration stateIdleTimeout;
         private UnaryOperator<DataStream<TextEvent>> textInterceptor = UnaryOperator.identity();
@@ -525,6 +531,8 @@ public final class FusionlineJob {
             maxOutOfOrderness = conf.get(FusionlineJobOptions.MAX_OUT_OF_ORDERNESS);
             alignmentMaxHold =
                     conf.getOptional(FusionlineJobOptions.ALIGNMENT_MAX_HOLD).orElse(null);
+            alignmentMaxInputs = conf.get(FusionlineJobOptions.ALIGNMENT_MAX_INPUTS);
+            alignmentMaxBytes = conf.get(FusionlineJobOptions.ALIGNMENT_MAX_BYTES);
             sourceIdleTimeout = conf.get(FusionlineJobOptions.SOURCE_IDLE_TIMEOUT);
             stateIdleTimeout = conf.get(FusionlineJobOptions.STATE_IDLE_TIMEOUT);
             speech = FusionlineJobOptions.speech(conf);

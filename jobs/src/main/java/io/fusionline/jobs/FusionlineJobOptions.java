@@ -408,6 +408,24 @@ public final class FusionlineJobOptions {
                     .withDescription(
                             "A partition without input this long stops holding back watermarks.");
 
+    public static final ConfigOption<Integer> ALIGNMENT_MAX_INPUTS =
+            ConfigOptions.key("fusionline.alignment.max-inputs")
+                    .intType()
+                    .defaultValue(
+                            io.fusionline.operators.fusion.AlignmentOptions.DEFAULT_MAX_INPUTS)
+                    .withDescription(
+                            "Most inputs one source may have waiting in the alignment stage;"
+                                    + " beyond, its oldest window is decided at once"
+                                    + " (windowsClosedFull).");
+
+    public static final ConfigOption<Long> ALIGNMENT_MAX_BYTES =
+            ConfigOptions.key("fusionline.alignment.max-bytes")
+                    .longType()
+                    .defaultValue(io.fusionline.operators.fusion.AlignmentOptions.DEFAULT_MAX_BYTES)
+                    .withDescription(
+                            "Most bytes of features (patch tokens, token vectors) one source may"
+                                    + " have waiting in the alignment stage; beyond, as above.");
+
     public static final ConfigOption<Duration> ALIGNMENT_MAX_HOLD =
             ConfigOptions.key("fusionline.alignment.max-hold")
                     .durationType()

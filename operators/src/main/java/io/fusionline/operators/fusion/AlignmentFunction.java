@@ -91,8 +91,15 @@ import org.apache.flink.util.Collector;
  * the same inputs and watermarks: a window's start, and with it the decision id, is an input's
  * event time.
  *
+ * <p><b>Bounded buffers.</b> A source may have at most {@code maxInputs} inputs and {@code
+ * maxBytes} of features waiting ({@link AlignmentOptions}). An input beyond either closes the
+ * source's oldest waiting window at once ({@code windowsClosedFull}), and all of them if that is
+ * not enough; inputs that arrive for a closed window are late, as above. So a source that floods
+ * one window, or whose windows cannot close, costs bounded state and leaves a count and dead
+ * letters, never lost inputs.
+ *
  * <p>Metrics: {@code windows}, {@code provisionalWindows}, {@code windowsClosedIdle}, {@code
- * lateInputs} (counters), {@code windowInputs} (histogram).
+ * windowsClosedFull}, {@code lateInputs} (counters), {@code windowInputs} (histogram).
  */
 public final class AlignmentFunction
         extends KeyedProcessFunction<String, AlignmentInput, AlignedWindow> {
@@ -122,6 +129,8 @@ public final class AlignmentFunction
     private final String visionTopic;
     private final String textTopic;
     private final boolean provisional;
+    private final int maxInputs;
+    private final long maxBytes;
 
     private transient ListState<AlignmentInput> buffer;
     private transient ListState<Long> fixedStarts;
@@ -137,80 +146,29 @@ public final class AlignmentFunction
     private transient RecordCodec<VisionFeatures> visionCodec;
     private transient RecordCodec<TextEvent> textCodec;
     private transient Counter lateInputs;
+    private transient Counter windowsClosedFull;
+    private transient ValueState<Integer> bufferedInputs;
+    private transient ValueState<Long> bufferedBytes;
     private transient EventTimeLag lag;
     private transient Histogram windowInputs;
 
     /**
-     * @param outOfOrderness how far behind its source's latest input an input may arrive (the
-     *     watermark's bounded out-of-orderness)
-     * @param idleClose processing time without watermark progress after which a source's waiting
-     *     windows close anyway
      * @param visionTopic topic named in dead letters of late frames' features
      * @param textTopic topic named in dead letters of late texts
-     * @param provisional whether each input also emits its window as it stands (see the class
-     *     comment)
      */
     public AlignmentFunction(
-            Duration span,
-            Duration outOfOrderness,
-            Duration idleClose,
-            Duration stateIdleTimeout,
-            WireFormat wireFormat,
-            String visionTopic,
-            String textTopic,
-            boolean provisional) {
-        this(
-                span,
-                outOfOrderness,
-                null,
-                idleClose,
-                stateIdleTimeout,
-                wireFormat,
-                visionTopic,
-                textTopic,
-                provisional);
-    }
-
-    private AlignmentFunction(
-            Duration span,
-            Duration outOfOrderness,
-            Duration maxHold,
-            Duration idleClose,
-            Duration stateIdleTimeout,
-            WireFormat wireFormat,
-            String visionTopic,
-            String textTopic,
-            boolean provisional) {
-        this.provisional = provisional;
-        this.span = span;
-        this.outOfOrderness = outOfOrderness;
-        this.maxHold = maxHold;
-        this.idleClose = idleClose;
-        this.stateIdleTimeout = stateIdleTimeout;
+            AlignmentOptions options, WireFormat wireFormat, String visionTopic, String textTopic) {
+        this.span = options.span();
+        this.outOfOrderness = options.outOfOrderness();
+        this.maxHold = options.maxHold();
+        this.idleClose = options.idleClose();
+        this.stateIdleTimeout = options.stateIdleTimeout();
+        this.provisional = options.provisional();
+        this.maxInputs = options.maxInputs();
+        this.maxBytes = options.maxBytes();
         this.wireFormat = wireFormat;
         this.visionTopic = visionTopic;
         this.textTopic = textTopic;
-    }
-
-    /**
-     * This function, but a source that keeps sending is held back by the watermark by at most
-     * {@code maxHold} beyond its own clock less the out-of-orderness, and a source quiet for {@code
-     * span + out-of-orderness + maxHold} closes its windows whatever the watermark: no lagging
-     * source anywhere can hold it back longer. The price: a slower branch (speech recognition
-     * working off a backlog) that falls more than {@code maxHold} behind makes its outputs late.
-     * Null: no bound (the default).
-     */
-    public AlignmentFunction withMaxHold(Duration maxHold) {
-        return new AlignmentFunction(
-                span,
-                outOfOrderness,
-                maxHold,
-                idleClose,
-                stateIdleTimeout,
-                wireFormat,
-                visionTopic,
-                textTopic,
-                provisional);
     }
 
     /** The input's event time in epoch ms. */
@@ -273,6 +231,13 @@ public final class AlignmentFunction
         textCodec = wireFormat.codec(TextEvent.class);
         windows = getRuntimeContext().getMetricGroup().counter("windows");
         lateInputs = getRuntimeContext().getMetricGroup().counter("lateInputs");
+        windowsClosedFull = getRuntimeContext().getMetricGroup().counter("windowsClosedFull");
+        bufferedInputs =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("buffered-inputs", Types.INT));
+        bufferedBytes =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("buffered-bytes", Types.LONG));
         lag = EventTimeLag.register(getRuntimeContext().getMetricGroup());
         windowInputs =
                 getRuntimeContext()
@@ -294,6 +259,13 @@ public final class AlignmentFunction
             return;
         }
         buffer.add(in);
+        int inputs = (bufferedInputs.value() == null ? 0 : bufferedInputs.value()) + 1;
+        long bytes = (bufferedBytes.value() == null ? 0 : bufferedBytes.value()) + bytes(in);
+        bufferedInputs.update(inputs);
+        bufferedBytes.update(bytes);
+        if (inputs > maxInputs || bytes > maxBytes) {
+            closeOldest(ctx.getCurrentKey(), out);
+        }
         Long latest = clock.value();
         boolean advanced = latest == null || time > latest;
         if (advanced) {
@@ -404,8 +376,13 @@ public final class AlignmentFunction
             if (from == waiting.size()) {
                 buffer.clear();
                 arrived.clear();
+                bufferedInputs.clear();
+                bufferedBytes.clear();
             } else {
-                buffer.update(new ArrayList<>(waiting.subList(from, waiting.size())));
+                List<AlignmentInput> rest = new ArrayList<>(waiting.subList(from, waiting.size()));
+                buffer.update(rest);
+                bufferedInputs.update(rest.size());
+                bufferedBytes.update(rest.stream().mapToLong(AlignmentFunction::bytes).sum());
             }
             long end = closedEnd;
             fixed.removeIf(start -> start <= end);
@@ -441,6 +418,36 @@ public final class AlignmentFunction
                 return;
             }
         }
+    }
+
+    /**
+     * Closes the source's oldest waiting window, or all of them when that leaves it over its
+     * limits.
+     */
+    private void closeOldest(String key, Collector<AlignedWindow> out) throws Exception {
+        List<AlignmentInput> waiting = waiting();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        int closed = close(eventTime(waiting.get(0)) + span.toMillis(), key, out);
+        Integer left = bufferedInputs.value();
+        Long leftBytes = bufferedBytes.value();
+        if ((left != null && left > maxInputs) || (leftBytes != null && leftBytes > maxBytes)) {
+            closed += close(Long.MAX_VALUE, key, out);
+        }
+        windowsClosedFull.inc(closed);
+    }
+
+    /** Bytes of features an input holds (token vectors, patch tokens, texts). */
+    static long bytes(AlignmentInput in) {
+        if (in.getVision() != null) {
+            var v = in.getVision();
+            return 64L
+                    + (v.getPatchTokens() == null ? 0 : v.getPatchTokens().remaining())
+                    + 4L * v.getPooled().size();
+        }
+        var t = in.getText();
+        return 64L + t.getTokenVectors().remaining() + 2L * t.getEvent().getText().length();
     }
 
     /** The current key's waiting inputs in {@link #ORDER}. */

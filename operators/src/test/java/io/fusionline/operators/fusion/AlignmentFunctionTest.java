@@ -49,6 +49,18 @@ class AlignmentFunctionTest {
         harness.close();
     }
 
+    private static AlignmentOptions options(boolean provisional) {
+        return new AlignmentOptions(
+                Duration.ofMillis(SPAN),
+                Duration.ofMillis(OUT_OF_ORDERNESS),
+                Duration.ofMillis(IDLE_CLOSE),
+                Duration.ofHours(1),
+                provisional,
+                null,
+                AlignmentOptions.DEFAULT_MAX_INPUTS,
+                AlignmentOptions.DEFAULT_MAX_BYTES);
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, AlignmentInput, AlignedWindow>
             open(
                     org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore,
@@ -63,19 +75,24 @@ class AlignmentFunctionTest {
                     boolean provisional,
                     Duration maxHold)
                     throws Exception {
+        return open(restore, provisional, maxHold, o -> o);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AlignmentInput, AlignedWindow>
+            open(
+                    org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore,
+                    boolean provisional,
+                    Duration maxHold,
+                    java.util.function.UnaryOperator<AlignmentOptions> options)
+                    throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
                                 new AlignmentFunction(
-                                                Duration.ofMillis(SPAN),
-                                                Duration.ofMillis(OUT_OF_ORDERNESS),
-                                                Duration.ofMillis(IDLE_CLOSE),
-                                                Duration.ofHours(1),
-                                                WireFormat.named("single-object"),
-                                                "vision-features",
-                                                "text-events",
-                                                provisional)
-                                        .withMaxHold(maxHold)),
+                                        options.apply(options(provisional).withMaxHold(maxHold)),
+                                        WireFormat.named("single-object"),
+                                        "vision-features",
+                                        "text-events")),
                         AlignmentFunction::sourceId,
                         Types.STRING);
         if (restore != null) {
@@ -83,6 +100,25 @@ class AlignmentFunctionTest {
         }
         h.open();
         return h;
+    }
+
+    @Test
+    void shouldDecideASourcesOldestWindowEarlyWhenItsBufferIsFull() throws Exception {
+        try (var h = open(null, false, null, o -> o.withBufferLimits(4, 1L << 20))) {
+            for (int i = 0; i < 6; i++) { // one frame every 2 s, no watermark: nothing would close
+                h.processElement(frame("line-1", 10_000 + i * 2_000L, i), 10_000 + i * 2_000L);
+            }
+            List<AlignedWindow> out = h.extractOutputValues();
+            assertThat(out).as("windows closed by the limit, not by time").isNotEmpty();
+            assertThat(out.get(0).getStart()).isEqualTo(Instant.ofEpochMilli(10_000));
+            long waiting = 6 - out.stream().mapToLong(w -> w.getVision().size()).sum();
+            assertThat(waiting).isLessThanOrEqualTo(4);
+            // a frame for a window the limit closed is late: a dead letter, not lost
+            h.processElement(frame("line-1", 10_500, 9), 16_000);
+            assertThat(h.getSideOutput(DeadLetters.TAG))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getValue().getReason()).startsWith("late"));
+        }
     }
 
     @Test
@@ -115,8 +151,9 @@ class AlignmentFunctionTest {
         // line-1's next frame waits for its own window; line-2's state is empty
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         // per source: window counter, end of the last closed window, latest event time, idle
-        // mark (until its processing-time check); and line-1's waiting frame and its arrival
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(10);
+        // mark (until its processing-time check); and line-1's waiting frame, its arrival and the
+        // count and bytes of what it has waiting (line-2's are gone with its last window)
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(12);
     }
 
     @Test
