@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.it.Launcher.Result;
 import io.fusionline.jobs.KafkaAccess;
+import io.fusionline.runtime.cluster.LocalClusterOptions;
+import io.fusionline.runtime.cluster.LocalFlinkCluster;
 import io.fusionline.runtime.kafka.EmbeddedKafkaBroker.Listener;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.media.AudioChunk;
@@ -171,6 +173,65 @@ class RunCommandE2ECase {
                 .startsWith("fusionline: Kafka at " + wrong.bootstrapServers() + " (SASL_SSL)")
                 .contains("refused the client's credentials")
                 .doesNotContain(secretOf(wrong.file()));
+    }
+
+    @Test
+    void shouldSubmitTheJobJarToAFlinkClusterOverRest() throws Exception {
+        KafkaAccess sasl = KAFKA.access(Listener.SASL_SSL);
+        KAFKA.createTopics(2, "run-jm-text", "run-jm-decisions", "run-jm-dead-letters");
+        Result in =
+                run(
+                        120,
+                        "ingest",
+                        "text",
+                        lines(0, 6).toString(),
+                        "--topic",
+                        "run-jm-text",
+                        "--bootstrap",
+                        sasl.bootstrapServers(),
+                        "--kafka-config",
+                        sasl.file().toString());
+        assertThat(in.exit()).as("ingest: %s", in.stderr()).isZero();
+        try (LocalFlinkCluster cluster =
+                LocalFlinkCluster.start(
+                        LocalClusterOptions.defaults(tmp.resolve("cluster"))
+                                .withTaskManagers(1, 2))) {
+            String rest = cluster.rest().url().replaceAll("^http://|/$", "");
+            Result submitted =
+                    run(
+                            180,
+                            "run",
+                            "--profile",
+                            "text",
+                            "--jobmanager",
+                            rest,
+                            "--bootstrap",
+                            sasl.bootstrapServers(),
+                            "--kafka-config",
+                            sasl.file().toString(),
+                            "--job-name",
+                            "run-jm",
+                            "--parallelism",
+                            "1",
+                            "--set",
+                            "fusionline.topic.text-events=run-jm-text",
+                            "--set",
+                            "fusionline.topic.decisions=run-jm-decisions",
+                            "--set",
+                            "fusionline.topic.dead-letters=run-jm-dead-letters",
+                            "--set",
+                            "fusionline.speech.enabled=false",
+                            "--set",
+                            "fusionline.vision.model=none");
+            assertThat(submitted.exit()).as("run --jobmanager: %s", submitted.stderr()).isZero();
+            String line = submitted.stdout().get(submitted.stdout().size() - 1);
+            assertThat(line).startsWith("Job run-jm submitted to http://" + rest);
+            List<Decision> decisions =
+                    new KafkaTestClients(sasl)
+                            .awaitCommitted("run-jm-decisions", Decision.class, 6, WAIT);
+            assertThat(decisions).extracting(Decision::getDecisionId).doesNotHaveDuplicates();
+            cluster.rest().cancel(line.substring(line.lastIndexOf(' ') + 1));
+        }
     }
 
     /** {@code count} JSON lines, three sources, some of them about defects. */
