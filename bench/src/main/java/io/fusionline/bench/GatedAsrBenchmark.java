@@ -191,18 +191,7 @@ public final class GatedAsrBenchmark {
                     if (!gate) {
                         recognizers.get(s).accept(part, t).ifPresent(done::add);
                     } else {
-                        VoiceActivityGate g = gates.get(s);
-                        long origin = g.position();
-                        VoiceActivityGate.Verdict v = g.accept(part);
-                        for (VoiceActivityGate.Piece p : v.feed()) {
-                            recognizers
-                                    .get(s)
-                                    .accept(p.samples(), t + (p.position() - origin) * 1000 / RATE)
-                                    .ifPresent(done::add);
-                        }
-                        if (v.speechEnded() && recognizers.get(s).inUtterance()) {
-                            recognizers.get(s).finish().ifPresent(done::add);
-                        }
+                        recognizers.get(s).acceptGated(gates.get(s), part, t, done);
                     }
                     double processing = (System.nanoTime() - began) / 1e6;
                     long chunkEnd = t + part.length * 1000L / RATE;

@@ -70,18 +70,7 @@ class RunCommandE2ECase {
                         tmp.resolve("savepoints").toString());
         KAFKA.createTopics(2, "run-e2e-text", "run-e2e-decisions", "run-e2e-dead-letters");
         Path lines = lines(0, 9);
-        Result in =
-                run(
-                        120,
-                        "ingest",
-                        "text",
-                        lines.toString(),
-                        "--topic",
-                        "run-e2e-text",
-                        "--bootstrap",
-                        sasl.bootstrapServers(),
-                        "--kafka-config",
-                        sasl.file().toString());
+        Result in = ingestText(lines, "run-e2e-text", sasl);
         assertThat(in.exit()).as("ingest: %s", in.stderr()).isZero();
         assertThat(in.stdout()).containsExactly("published 9 text events to run-e2e-text");
 
@@ -99,17 +88,7 @@ class RunCommandE2ECase {
         assertThat(first.stdout()).anyMatch(l -> l.startsWith("Flink web UI http://127.0.0.1:"));
         assertThat(first.stdout()).anyMatch(l -> l.contains("(SASL_SSL)"));
 
-        run(
-                120,
-                "ingest",
-                "text",
-                lines(9, 4).toString(),
-                "--topic",
-                "run-e2e-text",
-                "--bootstrap",
-                sasl.bootstrapServers(),
-                "--kafka-config",
-                sasl.file().toString());
+        ingestText(lines(9, 4), "run-e2e-text", sasl);
         List<String> resumed = new ArrayList<>(job);
         resumed.addAll(List.of("--from-savepoint", savepoint));
         Started second = start(resumed);
@@ -157,16 +136,7 @@ class RunCommandE2ECase {
                 .isEqualTo(500);
 
         KafkaAccess wrong = KAFKA.broker().accessWithWrongPassword();
-        Result refused =
-                run(
-                        120,
-                        "ingest",
-                        "text",
-                        lines(0, 1).toString(),
-                        "--bootstrap",
-                        wrong.bootstrapServers(),
-                        "--kafka-config",
-                        wrong.file().toString());
+        Result refused = ingestText(lines(0, 1), "text-events", wrong);
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.stderr()).hasSize(1);
         assertThat(refused.stderr().get(0))
@@ -179,18 +149,7 @@ class RunCommandE2ECase {
     void shouldSubmitTheJobJarToAFlinkClusterOverRest() throws Exception {
         KafkaAccess sasl = KAFKA.access(Listener.SASL_SSL);
         KAFKA.createTopics(2, "run-jm-text", "run-jm-decisions", "run-jm-dead-letters");
-        Result in =
-                run(
-                        120,
-                        "ingest",
-                        "text",
-                        lines(0, 6).toString(),
-                        "--topic",
-                        "run-jm-text",
-                        "--bootstrap",
-                        sasl.bootstrapServers(),
-                        "--kafka-config",
-                        sasl.file().toString());
+        Result in = ingestText(lines(0, 6), "run-jm-text", sasl);
         assertThat(in.exit()).as("ingest: %s", in.stderr()).isZero();
         try (LocalFlinkCluster cluster =
                 LocalFlinkCluster.start(
@@ -232,6 +191,23 @@ class RunCommandE2ECase {
             assertThat(decisions).extracting(Decision::getDecisionId).doesNotHaveDuplicates();
             cluster.rest().cancel(line.substring(line.lastIndexOf(' ') + 1));
         }
+    }
+
+    /**
+     * {@code ./fusionline ingest text} of {@code lines} into {@code topic} through {@code kafka}.
+     */
+    private Result ingestText(Path lines, String topic, KafkaAccess kafka) throws Exception {
+        return run(
+                120,
+                "ingest",
+                "text",
+                lines.toString(),
+                "--topic",
+                topic,
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--kafka-config",
+                kafka.file().toString());
     }
 
     /** {@code count} JSON lines, three sources, some of them about defects. */

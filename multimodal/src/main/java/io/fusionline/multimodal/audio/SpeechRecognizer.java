@@ -2,6 +2,7 @@ package io.fusionline.multimodal.audio;
 
 import io.fusionline.multimodal.ModelLoadException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import org.vosk.Recognizer;
 
@@ -47,6 +48,30 @@ public final class SpeechRecognizer implements AutoCloseable {
             return Optional.empty();
         }
         return finishUtterance(recognizer.getResult());
+    }
+
+    /**
+     * Feeds the speech {@code gate} finds in {@code samples} (pre-roll included), each piece at its
+     * own event time, and finishes the utterance when the gate says the speech ended: the silence
+     * is never fed. Adds the utterances finished to {@code done}.
+     *
+     * @param gate this stream's gate, at {@link #MODEL_RATE}
+     * @return samples fed
+     */
+    public long acceptGated(
+            VoiceActivityGate gate, short[] samples, long eventTimeMs, List<Utterance> done) {
+        long origin = gate.position();
+        VoiceActivityGate.Verdict verdict = gate.accept(samples);
+        long fed = 0;
+        for (VoiceActivityGate.Piece piece : verdict.feed()) {
+            long at = eventTimeMs + (piece.position() - origin) * 1000 / MODEL_RATE;
+            accept(piece.samples(), at).ifPresent(done::add);
+            fed += piece.samples().length;
+        }
+        if (verdict.speechEnded() && inUtterance()) {
+            finish().ifPresent(done::add);
+        }
+        return fed;
     }
 
     /** What is recognized of the utterance in progress (no word times); empty text when none. */

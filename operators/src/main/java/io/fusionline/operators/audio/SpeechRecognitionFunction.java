@@ -446,17 +446,7 @@ public final class SpeechRecognitionFunction
     private void gated(
             SourceStream stream, short[] resampled, long start, long duration, List<Utterance> done)
             throws Exception {
-        long origin = stream.gate.position();
-        VoiceActivityGate.Verdict verdict = stream.gate.accept(resampled);
-        long fed = 0;
-        for (VoiceActivityGate.Piece piece : verdict.feed()) {
-            long at = start + (piece.position() - origin) * 1000 / SpeechRecognizer.MODEL_RATE;
-            stream.recognizer.accept(piece.samples(), at).ifPresent(done::add);
-            fed += piece.samples().length;
-        }
-        if (verdict.speechEnded() && stream.recognizer.inUtterance()) {
-            stream.recognizer.finish().ifPresent(done::add);
-        }
+        long fed = stream.recognizer.acceptGated(stream.gate, resampled, start, done);
         if (!Double.isNaN(stream.gate.floorDb())) {
             noiseFloor.update(stream.gate.floorDb());
         }
