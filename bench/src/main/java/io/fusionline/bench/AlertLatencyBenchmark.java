@@ -266,6 +266,25 @@ public final class AlertLatencyBenchmark {
         return fusionCounted(scrape(http, prometheus), "decisions");
     }
 
+    /**
+     * What the fusion stage did since the job started, from its counters: decisions by route,
+     * provisional looks, reused looks, texts encoded there.
+     */
+    static String fusionWork(String prometheus) throws Exception {
+        String scrape = scrape(HttpClient.newHttpClient(), prometheus);
+        return String.format(
+                Locale.ROOT,
+                "fusion since the job started: %.0f decisions (%.0f by the head, %.0f early exits),"
+                        + " %.0f provisional looks, %.0f decisions reused their last look, %.0f"
+                        + " deferred texts encoded",
+                fusionCounted(scrape, "decisions"),
+                fusionCounted(scrape, "headDecisions"),
+                fusionCounted(scrape, "earlyExits"),
+                fusionCounted(scrape, "provisionalDecisions"),
+                fusionCounted(scrape, "reusedDecisions"),
+                fusionCounted(scrape, "deferredEncodings"));
+    }
+
     /** The sum of the fusion stage's counter {@code name} over its subtasks in a scrape. */
     private static double fusionCounted(String scrape, String name) {
         double sum = 0;

@@ -80,6 +80,34 @@ public final class BenchCharts {
         return write(chart, file);
     }
 
+    /**
+     * Stepped load: per job, the rate its input was offered at each step against the rate it
+     * committed, with the offered rate itself as the line a job that keeps up lies on.
+     *
+     * @param offered per job (legend text), the offered rate of each step
+     * @param committed per job, the committed rate of each step
+     */
+    public static Path steppedLoad(
+            Path file,
+            String title,
+            java.util.Map<String, double[]> offered,
+            java.util.Map<String, double[]> committed) {
+        XYChart chart = chart(title, "offered (payments/s)", "committed (payments/s)");
+        double max = 0;
+        for (var e : offered.entrySet()) {
+            chart.addSeries(e.getKey(), e.getValue(), committed.get(e.getKey()))
+                    .setMarker(SeriesMarkers.CIRCLE);
+            for (double v : e.getValue()) {
+                max = Math.max(max, v);
+            }
+        }
+        chart.addSeries("offered = committed", new double[] {0, max}, new double[] {0, max})
+                .setMarker(SeriesMarkers.NONE);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setYAxisMin(0.0);
+        return write(chart, file);
+    }
+
     private static XYChart chart(String title, String x, String y) {
         XYChart chart =
                 new XYChartBuilder()

@@ -27,9 +27,139 @@ import picocli.CommandLine.Spec;
             BenchCommand.Fusion.class,
             BenchCommand.Cluster.class,
             BenchCommand.Decode.class,
-            BenchCommand.KafkaSecurity.class
+            BenchCommand.KafkaSecurity.class,
+            BenchCommand.Fraud.class
         })
 final class BenchCommand {
+
+    /** {@code fusionline bench fraud}. */
+    @Command(
+            name = "fraud",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Payments/s the fraud job carries by stepped load, against a pass-through job"
+                            + " (decode, keyBy, encode, exactly-once sink) in the same run, and"
+                            + " payment produced -> first risk score readable at half capacity.")
+    static final class Fraud implements Callable<Integer> {
+
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--step-seconds",
+                defaultValue = "60",
+                description = "How long each load step is held (default: ${DEFAULT-VALUE}).")
+        int stepSeconds;
+
+        @Option(
+                names = "--latency-seconds",
+                defaultValue = "60",
+                description = "Length of the half-load latency run (default: ${DEFAULT-VALUE}).")
+        int latencySeconds;
+
+        @Option(
+                names = "--mix",
+                defaultValue = "0.05",
+                description =
+                        "Share of payments with a call transcript or an ID document, half each"
+                                + " (default: ${DEFAULT-VALUE}).")
+        double mix;
+
+        @Option(
+                names = "--parallelism",
+                defaultValue = "1",
+                description = "Parallelism of both jobs (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(
+                names = "--latency-rate",
+                defaultValue = "0",
+                description =
+                        "Measure only the latency, at this many payments/s, without the stepped"
+                                + " load (default: half the capacity the steps find).")
+        double latencyRate;
+
+        @Option(
+                names = "--set",
+                paramLabel = "KEY=VALUE",
+                description =
+                        "A fusionline.* option for the fraud job, e.g."
+                                + " fusionline.fusion.batch-size=16.")
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
+        @CommandLine.Mixin ChartsFolder charts;
+
+        @Override
+        public Integer call() throws Exception {
+            if (stepSeconds < 10 || latencySeconds < 15) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--step-seconds must be >= 10 and --latency-seconds >= 15");
+            }
+            if (!(mix >= 0 && mix <= 0.5) || parallelism < 1) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--mix must be 0..0.5 and --parallelism >= 1");
+            }
+            var result =
+                    io.fusionline.bench.FraudBenchmark.run(
+                            stepSeconds,
+                            latencySeconds,
+                            mix,
+                            parallelism,
+                            latencyRate,
+                            settings,
+                            System.out);
+            double p = result.passThrough().capacity();
+            double b = result.fraud().capacity();
+            if (latencyRate > 0) {
+                return 0;
+            }
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "%ncapacity: pass-through %.0f payments/s, fraud job %.0f payments/s,"
+                            + " ratio %.2f%n",
+                    p,
+                    b,
+                    p == 0 ? Double.NaN : b / p);
+            java.util.Map<String, double[]> offered = new java.util.LinkedHashMap<>();
+            java.util.Map<String, double[]> committed = new java.util.LinkedHashMap<>();
+            for (var row : java.util.List.of(result.passThrough(), result.fraud())) {
+                offered.put(
+                        row.job(),
+                        row.steps().stream()
+                                .mapToDouble(io.fusionline.bench.FraudBenchmark.Step::offered)
+                                .toArray());
+                committed.put(
+                        row.job(),
+                        row.steps().stream()
+                                .mapToDouble(io.fusionline.bench.FraudBenchmark.Step::committed)
+                                .toArray());
+            }
+            Path steps =
+                    BenchCharts.steppedLoad(
+                            charts.folder.resolve("fraud-stepped-load.png"),
+                            "bench fraud: stepped load",
+                            offered,
+                            committed);
+            System.out.println("chart: " + steps.toAbsolutePath());
+            if (result.latencyMillis().length > 0) {
+                double[] sorted = result.latencyMillis().clone();
+                java.util.Arrays.sort(sorted);
+                Path latency =
+                        BenchCharts.latencyCdf(
+                                charts.folder.resolve("fraud-score-latency.png"),
+                                "bench fraud: payment produced -> first score readable",
+                                String.format(
+                                        java.util.Locale.ROOT,
+                                        "%.0f payments/s: p50 %.0f ms, p99 %.0f ms",
+                                        result.latencyRate(),
+                                        io.fusionline.runtime.Stats.percentile(sorted, 50),
+                                        io.fusionline.runtime.Stats.percentile(sorted, 99)),
+                                result.latencyMillis());
+                System.out.println("chart: " + latency.toAbsolutePath());
+            }
+            return 0;
+        }
+    }
 
     /** {@code fusionline bench kafka-security}. */
     @Command(

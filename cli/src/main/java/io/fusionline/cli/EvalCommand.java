@@ -66,6 +66,14 @@ final class EvalCommand implements Callable<Integer> {
     boolean earlyExit;
 
     @Option(
+            names = "--route",
+            description =
+                    "Let the profile's head decide windows that hold one modality alone, as in"
+                            + " production (off by default: the card scores every item with the"
+                            + " bridge), and count how often it does.")
+    boolean route;
+
+    @Option(
             names = "--timeout",
             defaultValue = "PT20M",
             description =
@@ -84,6 +92,9 @@ final class EvalCommand implements Callable<Integer> {
         WorldSimulator.acceptWorldClock(conf);
         conf.set(FusionlineJobOptions.FUSION_MODALITY_SCORES, true);
         conf.set(FusionlineJobOptions.EARLY_EXIT, earlyExit);
+        if (!route) {
+            conf.set(FusionlineJobOptions.FUSION_HEAD, "none");
+        }
         conf.set(FusionlineJobOptions.CONSUMER_GROUP, "fusionline-eval");
         conf.set(
                 FusionlineJobOptions.TRANSACTIONAL_ID_PREFIX,

@@ -18,6 +18,7 @@ import io.fusionline.operators.fusion.AlignmentOptions;
 import io.fusionline.operators.fusion.FusionDecisionOperator;
 import io.fusionline.operators.fusion.FusionOptions;
 import io.fusionline.operators.fusion.TextEncodeFunction;
+import io.fusionline.operators.fusion.WindowRouter;
 import io.fusionline.operators.kafka.RawRecord;
 import io.fusionline.operators.text.TextDecisionFunction;
 import io.fusionline.operators.text.TextEventValidator;
@@ -39,6 +40,8 @@ import io.fusionline.schema.text.Transcript;
 import io.fusionline.schema.text.TranscriptKind;
 import io.fusionline.schema.vision.VisionFeatures;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -107,6 +110,7 @@ public final class FusionlineJob {
     private final String framesTopic;
     private final FusionOptions fusion;
     private final Sink<Decision> alerts;
+    private final Sink<Decision> scores;
     private final String visionFeaturesTopic;
     private final String textEventsTopic;
     private final Duration latencyBufferTimeout;
@@ -115,6 +119,7 @@ public final class FusionlineJob {
         this.latencyBufferTimeout = b.latencyBufferTimeout;
         this.fusion = b.fusion;
         this.alerts = b.alerts;
+        this.scores = b.scores;
         this.visionFeaturesTopic = b.visionFeaturesTopic;
         this.textEventsTopic = b.textEventsTopic;
         this.frames = b.frames;
@@ -160,7 +165,8 @@ public final class FusionlineJob {
                         .decisions(KafkaConnectors.decisionsSink(conf))
                         .deadLetters(KafkaConnectors.deadLettersSink(conf));
         if (FusionlineJobOptions.fusion(conf) != null) {
-            builder.alerts(KafkaConnectors.alertsSink(conf));
+            builder.alerts(KafkaConnectors.alertsSink(conf))
+                    .scores(KafkaConnectors.scoresSink(conf));
         }
         if (conf.get(FusionlineJobOptions.SPEECH_ENABLED)) {
             builder.audio(KafkaConnectors.audioSource(conf, null))
@@ -391,9 +397,10 @@ public final class FusionlineJob {
 
     /**
      * text → text encoder ─┐ vision features ─────┴▶ keyBy(sourceId) ─▶ alignment ─▶ fusion ─▶
-     * decisions; fusion's decisions ∪ provisional alerts ─▶ keyBy(sourceId) ─▶ alerts. The streams
-     * on the way from an input to an alert flush their network buffers after {@code
-     * latencyBufferTimeout}.
+     * decisions; fusion's decisions ∪ provisional alerts ─▶ keyBy(sourceId) ─▶ alerts; provisional
+     * decisions ─▶ scores (when a scores sink is set). Texts of the head's kinds pass the text
+     * encoder unencoded ({@link FusionOptions#deferredKinds()}). The streams on the way from an
+     * input to an alert flush their network buffers after {@code latencyBufferTimeout}.
      */
     private void addFusion(DataStream<TextEvent> text, Branches out) {
         DataStream<VisionFeatures> visionFeatures = out.vision;
@@ -401,7 +408,12 @@ public final class FusionlineJob {
         long flush = latencyBufferTimeout.toMillis();
         SingleOutputStreamOperator<TextFeatures> encodedText =
                 text.process(
-                                new TextEncodeFunction(maxTokens, 1, wireFormat, textEventsTopic),
+                                new TextEncodeFunction(
+                                        maxTokens,
+                                        1,
+                                        wireFormat,
+                                        textEventsTopic,
+                                        fusion.deferredKinds()),
                                 new AvroTypeInfo<>(TextFeatures.class))
                         .uid("text-encode")
                         .name("text encoder");
@@ -439,16 +451,69 @@ public final class FusionlineJob {
                         .uid("align")
                         .name("align (event time, per source)")
                         .setBufferTimeout(flush);
-        SingleOutputStreamOperator<Decision> decided =
-                windows.transform(
-                                "fusion (attention bridge)",
-                                new AvroTypeInfo<>(Decision.class),
-                                new FusionDecisionOperator(
-                                        fusion, wireFormat, visionFeaturesTopic, textEventsTopic))
-                        .uid("fuse")
-                        .setBufferTimeout(flush);
+        List<SingleOutputStreamOperator<Decision>> stages = new ArrayList<>();
+        if (fusion.head() == null) {
+            stages.add(
+                    windows.transform(
+                                    "fusion (attention bridge)",
+                                    new AvroTypeInfo<>(Decision.class),
+                                    new FusionDecisionOperator(
+                                            fusion,
+                                            wireFormat,
+                                            visionFeaturesTopic,
+                                            textEventsTopic))
+                            .uid("fuse")
+                            .setBufferTimeout(flush));
+        } else {
+            // the head's windows and the bridge's in separate tasks: a score at arrival never
+            // waits behind a batch of bridge windows
+            SingleOutputStreamOperator<AlignedWindow> routed =
+                    windows.process(
+                                    new WindowRouter(fusion),
+                                    new AvroTypeInfo<>(AlignedWindow.class))
+                            .uid("route")
+                            .name("route (head or bridge)")
+                            .setBufferTimeout(flush);
+            stages.add(
+                    routed.transform(
+                                    "fusion (head)",
+                                    new AvroTypeInfo<>(Decision.class),
+                                    new FusionDecisionOperator(
+                                            fusion,
+                                            FusionDecisionOperator.Role.HEAD,
+                                            wireFormat,
+                                            visionFeaturesTopic,
+                                            textEventsTopic))
+                            .uid("fuse-head")
+                            .setBufferTimeout(flush));
+            stages.add(
+                    routed.getSideOutput(WindowRouter.BRIDGE)
+                            .transform(
+                                    "fusion (attention bridge)",
+                                    new AvroTypeInfo<>(Decision.class),
+                                    new FusionDecisionOperator(
+                                            fusion,
+                                            FusionDecisionOperator.Role.BRIDGE,
+                                            wireFormat,
+                                            visionFeaturesTopic,
+                                            textEventsTopic))
+                            .uid("fuse")
+                            .disableChaining()
+                            .setBufferTimeout(flush));
+        }
+        DataStream<Decision> decided = stages.get(0);
+        DataStream<Decision> provisionalAlerts =
+                stages.get(0).getSideOutput(FusionDecisionOperator.PROVISIONAL_ALERTS);
+        DataStream<Decision> scored = stages.get(0).getSideOutput(FusionDecisionOperator.SCORES);
+        for (SingleOutputStreamOperator<Decision> stage : stages.subList(1, stages.size())) {
+            decided = decided.union(stage);
+            provisionalAlerts =
+                    provisionalAlerts.union(
+                            stage.getSideOutput(FusionDecisionOperator.PROVISIONAL_ALERTS));
+            scored = scored.union(stage.getSideOutput(FusionDecisionOperator.SCORES));
+        }
         decided.sinkTo(decisions).uid("sink-decisions").name("decisions sink");
-        decided.union(decided.getSideOutput(FusionDecisionOperator.PROVISIONAL_ALERTS))
+        decided.union(provisionalAlerts)
                 .keyBy(Decision::getSourceId)
                 .process(new AlertFunction(stateIdleTimeout), new AvroTypeInfo<>(Decision.class))
                 .uid("alerts")
@@ -456,8 +521,13 @@ public final class FusionlineJob {
                 .sinkTo(alerts)
                 .uid("sink-alerts")
                 .name("alerts sink");
+        if (scores != null) {
+            scored.sinkTo(scores).uid("sink-scores").name("scores sink (at arrival)");
+        }
         out.reject(windows.getSideOutput(DeadLetters.TAG));
-        out.reject(decided.getSideOutput(DeadLetters.TAG));
+        for (SingleOutputStreamOperator<Decision> stage : stages) {
+            out.reject(stage.getSideOutput(DeadLetters.TAG));
+        }
     }
 
     /** Event time from {@code timestamp}, bounded out-of-orderness, idle inputs let go. */
@@ -509,6 +579,7 @@ public final class FusionlineJob {
         private String framesTopic;
         private FusionOptions fusion;
         private Sink<Decision> alerts;
+        private Sink<Decision> scores;
         private String visionFeaturesTopic;
         private String textEventsTopic;
         private Duration latencyBufferTimeout;
@@ -565,6 +636,15 @@ public final class FusionlineJob {
         /** Sink of alert decisions; at-least-once Kafka in production. Required with fusion. */
         public Builder alerts(Sink<Decision> sink) {
             this.alerts = Objects.requireNonNull(sink, "alerts sink");
+            return this;
+        }
+
+        /**
+         * Sink of the scores at arrival (every provisional decision); at-least-once Kafka in
+         * production. Optional: without it the scores are not published.
+         */
+        public Builder scores(Sink<Decision> sink) {
+            this.scores = Objects.requireNonNull(sink, "scores sink");
             return this;
         }
 

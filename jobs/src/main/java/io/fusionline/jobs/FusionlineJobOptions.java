@@ -235,6 +235,30 @@ public final class FusionlineJobOptions {
                             "Output topic of alert decisions (at-least-once, not held back by "
                                     + "checkpoints; same ids as in the decisions topic).");
 
+    public static final ConfigOption<String> SCORES_TOPIC =
+            ConfigOptions.key("fusionline.topic.scores")
+                    .stringType()
+                    .defaultValue("scores")
+                    .withDescription(
+                            "Output topic of the scores at arrival: every open window decided as "
+                                    + "its inputs arrive (a payment's risk at once), marked "
+                                    + "provisional; at-least-once, not held back by checkpoints; "
+                                    + "the window's decision with the same id follows on the "
+                                    + "decisions topic.");
+
+    public static final ConfigOption<String> FUSION_HEAD =
+            ConfigOptions.key("fusionline.fusion.head")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Single-modality head that decides windows holding its modality and "
+                                    + "nothing else, instead of the attention bridge: builtin:<id> "
+                                    + "or the path of a head.json (a text modality's numbers), "
+                                    + "encoder (a frame alone, by the vision encoder's own class "
+                                    + "logits), or none for every window through the bridge "
+                                    + "(profile default: builtin:fraud-payment for fraud, "
+                                    + "encoder for inspection).");
+
     public static final ConfigOption<String> VISION_MODEL =
             ConfigOptions.key("fusionline.vision.model")
                     .stringType()
@@ -564,7 +588,17 @@ public final class FusionlineJobOptions {
                                 : io.fusionline.operators.fusion.EarlyExit.NONE)
                 .modalityScores(conf.get(FUSION_MODALITY_SCORES))
                 .provisionalAlerts(conf.get(PROVISIONAL_ALERTS))
+                .head(head(conf, p.head()))
                 .build();
+    }
+
+    /** The configured head reference, null for {@code none}, else the profile's. */
+    private static String head(Configuration conf, String profileHead) {
+        String configured = conf.getOptional(FUSION_HEAD).orElse(null);
+        if (configured == null) {
+            return profileHead;
+        }
+        return configured.isBlank() || configured.equals("none") ? null : configured;
     }
 
     /** The vision encoder's settings, or null when no model is configured. */
@@ -744,7 +778,8 @@ public final class FusionlineJobOptions {
                         DEAD_LETTERS_TOPIC,
                         FRAMES_TOPIC,
                         VISION_FEATURES_TOPIC,
-                        ALERTS_TOPIC)) {
+                        ALERTS_TOPIC,
+                        SCORES_TOPIC)) {
             if (conf.get(topic).isBlank()) {
                 throw new IllegalArgumentException(topic.key() + " must not be blank");
             }
@@ -838,6 +873,16 @@ public final class FusionlineJobOptions {
                             + model.profile()
                             + ", not "
                             + fusion.profile());
+        }
+        if (fusion.head() != null
+                && !fusion.head()
+                        .equals(io.fusionline.operators.fusion.FusionOptions.ENCODER_HEAD)) {
+            try {
+                io.fusionline.multimodal.fusion.BuiltInModels.resolveHead(fusion.head())
+                        .requireFits(model);
+            } catch (io.fusionline.multimodal.vision.ModelDescriptorException e) {
+                throw new IllegalArgumentException(FUSION_HEAD.key() + ": " + e.getMessage(), e);
+            }
         }
         String vision = visionModel(conf);
         if (!vision.equals(NO_VISION)) {

@@ -123,12 +123,24 @@ public final class KafkaConnectors {
      * failure an alert may repeat, with the same decision id.
      */
     public static KafkaSink<Decision> alertsSink(Configuration conf) {
+        return immediateSink(conf, conf.get(FusionlineJobOptions.ALERTS_TOPIC));
+    }
+
+    /**
+     * At-least-once sink of the scores topic (scores at arrival), keyed by source id, sent at once
+     * like {@link #alertsSink}.
+     */
+    public static KafkaSink<Decision> scoresSink(Configuration conf) {
+        return immediateSink(conf, conf.get(FusionlineJobOptions.SCORES_TOPIC));
+    }
+
+    private static KafkaSink<Decision> immediateSink(Configuration conf, String topic) {
         Properties producer = KafkaAccess.of(conf).clientProperties();
         producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
         return KafkaSink.<Decision>builder()
                 .setRecordSerializer(
                         new AvroRecordSerializationSchema<>(
-                                conf.get(FusionlineJobOptions.ALERTS_TOPIC),
+                                topic,
                                 Decision.class,
                                 WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)),
                                 Decision::getSourceId))
@@ -147,6 +159,27 @@ public final class KafkaConnectors {
                         DeadLetter.class,
                         WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)),
                         DeadLetter::getOriginalTopic));
+    }
+
+    /**
+     * Exactly-once sink of records of {@code type} to {@code topic}, keyed by {@code key}, under
+     * the job's transactional id prefix with {@code name} appended (for jobs beside the fusionline
+     * job, such as the benchmarks' pass-through job).
+     */
+    public static <T extends org.apache.avro.specific.SpecificRecord> KafkaSink<T> exactlyOnceSink(
+            Configuration conf,
+            String name,
+            String topic,
+            Class<T> type,
+            org.apache.flink.util.function.SerializableFunction<T, String> key) {
+        return exactlyOnceSink(
+                conf,
+                name,
+                new AvroRecordSerializationSchema<>(
+                        topic,
+                        type,
+                        WireFormat.named(conf.get(FusionlineJobOptions.WIRE_FORMAT)),
+                        key));
     }
 
     private static <T> KafkaSink<T> exactlyOnceSink(

@@ -203,6 +203,15 @@ class FusionlineJobOptionsTest {
                         "fusionline.fusion.model: no built-in fusion model \"nope\" (there are "
                                 + "inspection-fusion and fraud-fusion)");
         conf.removeConfig(FusionlineJobOptions.FUSION_MODEL);
+        assertThat(FusionlineJobOptions.fusion(conf).head()).isEqualTo("builtin:fraud-payment");
+        conf.set(FusionlineJobOptions.FUSION_HEAD, "builtin:nope");
+        assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
+                .hasMessage(
+                        "fusionline.fusion.head: no built-in head \"nope\" (there is"
+                                + " fraud-payment)");
+        conf.set(FusionlineJobOptions.FUSION_HEAD, "none");
+        assertThat(FusionlineJobOptions.fusion(conf).head()).isNull();
+        conf.removeConfig(FusionlineJobOptions.FUSION_HEAD);
         conf.set(FusionlineJobOptions.REVIEW_THRESHOLD, 0.95);
         assertThatThrownBy(() -> FusionlineJobOptions.validate(conf))
                 .hasMessage(

@@ -68,29 +68,7 @@ class FusionlineJobTest {
         Configuration conf = new Configuration();
         conf.set(FusionlineJobOptions.PROFILE, Profile.INSPECTION);
         conf.set(FusionlineJobOptions.OCR_SOURCES, "id-desk");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        var none =
-                new DataGeneratorSource<>(
-                        new RawRecords(List.of()), 0, TypeInformation.of(RawRecord.class));
-        FusionlineJob.builder()
-                .options(conf)
-                .textEvents(none)
-                .audio(none)
-                .frames(none)
-                .decisions(new CollectingSink<>("d"))
-                .alerts(new CollectingSink<>("a"))
-                .transcripts(new CollectingSink<>("t"))
-                .visionFeatures(new CollectingSink<>("v"))
-                .deadLetters(new CollectingSink<>("x"))
-                .build()
-                .addTo(env);
-
-        java.util.Set<String> uids = new java.util.TreeSet<>();
-        for (var node : env.getStreamGraph().getStreamNodes()) {
-            if (node.getTransformationUID() != null) {
-                uids.add(node.getTransformationUID());
-            }
-        }
+        java.util.Set<String> uids = uids(conf);
         assertThat(uids)
                 .containsExactlyInAnyOrder(
                         "source-text-events",
@@ -113,12 +91,60 @@ class FusionlineJobTest {
                         "text-to-alignment",
                         "vision-to-alignment",
                         "align",
+                        "route",
+                        "fuse-head",
                         "fuse",
                         "sink-decisions",
                         "alerts",
                         "sink-alerts",
                         "dead-letter-metrics",
                         "sink-dead-letters");
+    }
+
+    /**
+     * The fraud profile routes windows: the payment head and the bridge are stages of their own
+     * (uids {@code fuse-head} and {@code fuse}) behind {@code route}, and the scores at arrival
+     * have their sink.
+     */
+    @Test
+    void shouldKeepEveryOperatorUidOfTheRoutedFraudGraph() {
+        Configuration conf = new Configuration();
+        conf.set(FusionlineJobOptions.PROFILE, Profile.FRAUD);
+        assertThat(uids(conf))
+                .contains("route", "fuse-head", "fuse", "sink-scores", "align", "alerts");
+        conf.set(FusionlineJobOptions.FUSION_HEAD, "none");
+        assertThat(uids(conf)).contains("fuse", "sink-scores").doesNotContain("route", "fuse-head");
+    }
+
+    /** The operator uids of the graph {@code conf} gives, every source and sink swapped. */
+    private static java.util.Set<String> uids(Configuration conf) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        var none =
+                new DataGeneratorSource<>(
+                        new RawRecords(List.of()), 0, TypeInformation.of(RawRecord.class));
+        var builder =
+                FusionlineJob.builder()
+                        .options(conf)
+                        .textEvents(none)
+                        .frames(none)
+                        .decisions(new CollectingSink<>("d"))
+                        .alerts(new CollectingSink<>("a"))
+                        .visionFeatures(new CollectingSink<>("v"))
+                        .deadLetters(new CollectingSink<>("x"));
+        if (conf.get(FusionlineJobOptions.SPEECH_ENABLED)) {
+            builder.audio(none).transcripts(new CollectingSink<>("t"));
+        }
+        if (conf.get(FusionlineJobOptions.PROFILE) == Profile.FRAUD) {
+            builder.scores(new CollectingSink<>("s"));
+        }
+        builder.build().addTo(env);
+        java.util.Set<String> uids = new java.util.TreeSet<>();
+        for (var node : env.getStreamGraph().getStreamNodes()) {
+            if (node.getTransformationUID() != null) {
+                uids.add(node.getTransformationUID());
+            }
+        }
+        return uids;
     }
 
     @Test

@@ -88,8 +88,28 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * What a runtime runs: adds a job's graph, built from the job configuration, to {@code env}.
+     */
+    @FunctionalInterface
+    public interface Job {
+        void addTo(StreamExecutionEnvironment env, Configuration jobConf);
+
+        /** The fusionline job on Kafka ({@link FusionlineJob#onKafka}). */
+        Job FUSIONLINE = (env, conf) -> FusionlineJob.onKafka(conf).build().addTo(env);
+    }
+
     /** {@link #start(Configuration, int, int)} with all of {@code settings}. */
     public static LocalRuntime start(Configuration jobConf, Settings settings) throws Exception {
+        return start(jobConf, settings, Job.FUSIONLINE);
+    }
+
+    /**
+     * {@link #start(Configuration, Settings)} running {@code job} instead of the fusionline job
+     * (benchmarks compare it with a pass-through job under the same runtime).
+     */
+    public static LocalRuntime start(Configuration jobConf, Settings settings, Job job)
+            throws Exception {
         int webPort = settings.webPort();
         int parallelism = settings.parallelism();
         String savepoint = settings.savepoint();
@@ -125,14 +145,14 @@ public final class LocalRuntime implements AutoCloseable {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             FusionlineJob.enableCheckpointing(env, conf);
-            FusionlineJob.onKafka(conf).build().addTo(env);
-            JobClient job = env.executeAsync(conf.get(FusionlineJobOptions.JOB_NAME));
+            job.addTo(env, conf);
+            JobClient client = env.executeAsync(conf.get(FusionlineJobOptions.JOB_NAME));
             return new LocalRuntime(
                     broker,
                     conf,
                     "http://127.0.0.1:" + port,
                     "http://" + metricsHost + ":" + prometheusPort + "/metrics",
-                    job,
+                    client,
                     checkpoints);
         } catch (Exception | Error e) {
             LocalFiles.deleteQuietly(checkpoints); // they cannot outlive this run's MiniCluster

@@ -13,7 +13,8 @@ import java.util.List;
  *   <li>{@link #INSPECTION_VISION}: parts encoder, 128×128 → 8×8 patch tokens, defect logits;
  *   <li>{@link #DOCUMENT_VISION}: ID-card encoder, 256×160 → 16×10 patch tokens, forgery logits;
  *   <li>{@link #INSPECTION_FUSION}: bridge + defect head over vision, machine log, operator speech;
- *   <li>{@link #FRAUD_FUSION}: bridge + risk head over ID card, transaction, call speech.
+ *   <li>{@link #FRAUD_FUSION}: bridge + risk head over ID card, transaction, call speech;
+ *   <li>{@link #FRAUD_PAYMENT}: the fraud profile's payment head, risk from a payment alone.
  * </ul>
  *
  * Each folder holds the ONNX file, its descriptor, {@code card.json} and {@code MODEL_CARD.md}; it
@@ -26,10 +27,16 @@ public final class BuiltInModels {
     public static final String DOCUMENT_VISION = "document-vision";
     public static final String INSPECTION_FUSION = "inspection-fusion";
     public static final String FRAUD_FUSION = "fraud-fusion";
+    public static final String FRAUD_PAYMENT = "fraud-payment";
 
     /** Every built-in model id. */
     public static final List<String> ALL =
-            List.of(INSPECTION_VISION, DOCUMENT_VISION, INSPECTION_FUSION, FRAUD_FUSION);
+            List.of(
+                    INSPECTION_VISION,
+                    DOCUMENT_VISION,
+                    INSPECTION_FUSION,
+                    FRAUD_FUSION,
+                    FRAUD_PAYMENT);
 
     private BuiltInModels() {}
 
@@ -95,6 +102,23 @@ public final class BuiltInModels {
             return fusion(id);
         }
         return FusionModelDescriptor.load(Path.of(reference));
+    }
+
+    /**
+     * The head descriptor a reference names: {@code builtin:fraud-payment}, else the path of a
+     * {@code head.json}. Problems are one-line {@link
+     * io.fusionline.multimodal.vision.ModelDescriptorException}s.
+     */
+    public static ModalityHeadDescriptor resolveHead(String reference) {
+        if (reference.startsWith(PREFIX)) {
+            String id = reference.substring(PREFIX.length());
+            if (!id.equals(FRAUD_PAYMENT)) {
+                throw new io.fusionline.multimodal.vision.ModelDescriptorException(
+                        "no built-in head \"" + id + "\" (there is " + FRAUD_PAYMENT + ")");
+            }
+            return ModalityHeadDescriptor.load(folder(id).resolve("head.json"));
+        }
+        return ModalityHeadDescriptor.load(Path.of(reference));
     }
 
     /** The vision encoder a fusion profile's model was trained with. */

@@ -57,46 +57,7 @@ public record FusionModelDescriptor(
         Path model = ModelDescriptorException.modelFile(file, text(where, root, "model"), where);
         JsonNode vision = object(where, root, "vision");
         JsonNode text = object(where, root, "text");
-        List<NumericFeatures.Feature> spec = new ArrayList<>();
-        JsonNode numeric = root.path("numeric");
-        if (!numeric.isArray()) {
-            throw new ModelDescriptorException(where + ": field \"numeric\" must be an array");
-        }
-        for (JsonNode n : numeric) {
-            if (n.hasNonNull("feature")) {
-                double std = n.path("std").asDouble(0);
-                if (!(std > 0)) {
-                    throw new ModelDescriptorException(
-                            where
-                                    + ": numeric feature "
-                                    + n.get("feature").asText()
-                                    + " needs std > 0");
-                }
-                spec.add(
-                        new NumericFeatures.Feature(
-                                n.get("feature").asText(),
-                                n.path("transform").asText("standard"),
-                                n.path("mean").asDouble(0),
-                                std,
-                                null,
-                                null,
-                                null));
-            } else if (n.hasNonNull("attribute")
-                    && (n.hasNonNull("equals") || n.hasNonNull("notEquals"))) {
-                spec.add(
-                        new NumericFeatures.Feature(
-                                null,
-                                null,
-                                0,
-                                1,
-                                n.get("attribute").asText(),
-                                n.hasNonNull("equals") ? n.get("equals").asText() : null,
-                                n.hasNonNull("notEquals") ? n.get("notEquals").asText() : null));
-            } else {
-                throw new ModelDescriptorException(
-                        where + ": numeric entry " + n + " needs \"feature\" or \"attribute\"");
-            }
-        }
+        NumericFeatures numeric = NumericFeatures.parse(root.path("numeric"), where);
         List<String> labels = strings(where, root, "labels");
         List<String> textModalities = strings(where, text, "modalities");
         List<String> modalities = strings(where, root, "modalities");
@@ -123,7 +84,7 @@ public record FusionModelDescriptor(
                 positive(where, vision, "dim"),
                 positive(where, text, "maxTokens"),
                 textModalities,
-                new NumericFeatures(spec));
+                numeric);
     }
 
     private static JsonNode object(String where, JsonNode node, String name) {
@@ -134,7 +95,7 @@ public record FusionModelDescriptor(
         return value;
     }
 
-    private static String text(String where, JsonNode node, String name) {
+    static String text(String where, JsonNode node, String name) {
         JsonNode value = node.get(name);
         if (value == null || !value.isTextual() || value.asText().isBlank()) {
             throw new ModelDescriptorException(where + ": missing field \"" + name + "\"");
@@ -151,7 +112,7 @@ public record FusionModelDescriptor(
         return value.asInt();
     }
 
-    private static List<String> strings(String where, JsonNode node, String name) {
+    static List<String> strings(String where, JsonNode node, String name) {
         JsonNode value = node.get(name);
         if (value == null || !value.isArray() || value.isEmpty()) {
             throw new ModelDescriptorException(where + ": field \"" + name + "\" must be a list");

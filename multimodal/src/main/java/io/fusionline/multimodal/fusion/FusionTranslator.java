@@ -114,7 +114,95 @@ public final class FusionTranslator {
                 features.getDim());
     }
 
-    /** The model input of {@code window} (see the class comment). */
+    /**
+     * Whether {@code text} waits for its token vectors: its kind is encoded only when a window
+     * needs the bridge (see {@code TextFeatures.textEncoder}).
+     */
+    public static boolean deferred(TextFeatures text) {
+        return text.getTextEncoder().isEmpty();
+    }
+
+    /** Whether {@code text} counts as language: it has words, or will have once encoded. */
+    private static boolean counts(TextFeatures text) {
+        String raw = text.getEvent().getText();
+        return deferred(text) ? raw != null && !raw.isBlank() : !text.getWords().isEmpty();
+    }
+
+    /** The modality name of a vision head: the vision encoder's own class logits. */
+    public static final String VISION = "vision";
+
+    /**
+     * Whether {@code window} holds the modality {@code modality} and nothing else. A text modality:
+     * no frame, no text of another modality. {@link #VISION}: a frame, no text that counts, and the
+     * latest frame carries encoder probabilities for the model's labels ({@link
+     * #encoderProbabilities}). Such a window can be decided by that modality's head.
+     */
+    public boolean onlyModality(AlignedWindow window, String modality) {
+        if (VISION.equals(modality)) {
+            if (window.getVision().isEmpty()
+                    || encoderProbabilities(latestFrame(window), descriptor.labels()) == null) {
+                return false;
+            }
+        } else if (!window.getVision().isEmpty() || latest(window, modality) == null) {
+            return false;
+        }
+        for (String other : descriptor.textModalities()) {
+            if (!other.equals(modality) && latest(window, other) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The window's latest frame, or null. */
+    public static VisionFeatures latestFrame(AlignedWindow window) {
+        List<VisionFeatures> frames = window.getVision();
+        return frames.isEmpty() ? null : frames.get(frames.size() - 1);
+    }
+
+    /**
+     * The vision encoder's own class probabilities for {@code frame} (softmax of its logits), in
+     * the order of {@code labels}; null when it has no logits, its labels are not {@code labels},
+     * or a logit is not finite.
+     */
+    public static float[] encoderProbabilities(VisionFeatures frame, List<String> labels) {
+        if (frame == null) {
+            return null;
+        }
+        List<Float> logits = frame.getLogits();
+        if (logits.isEmpty() || !frame.getLogitLabels().equals(labels)) {
+            return null;
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (Float v : logits) {
+            if (v == null || !Float.isFinite(v)) {
+                return null;
+            }
+            max = Math.max(max, v);
+        }
+        float[] p = new float[logits.size()];
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) Math.exp(logits.get(i) - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= (float) sum;
+        }
+        return p;
+    }
+
+    /** The input of a head for {@code modality}: the numeric features of its latest event. */
+    public FusionInput headInput(AlignedWindow window, String modality) {
+        TextEvent event = latest(window, modality).getEvent();
+        return new FusionInput(null, null, event.getFeatures(), event.getAttributes());
+    }
+
+    /**
+     * The model input of {@code window} (see the class comment).
+     *
+     * @throws IllegalStateException when a text the input needs is still {@link #deferred}
+     */
     public Prepared input(AlignedWindow window) {
         float[] vision = null;
         VisionFeatures unfit = null;
@@ -147,6 +235,10 @@ public final class FusionTranslator {
         for (int m = 0; m < modalities.size(); m++) {
             TextFeatures text = latest(window, modalities.get(m));
             if (text != null) {
+                if (deferred(text)) {
+                    throw new IllegalStateException(
+                            "the " + modalities.get(m) + " text of the window is not encoded yet");
+                }
                 texts[m] = embedding(text);
                 if (m == 0) {
                     first = text.getEvent();
@@ -166,8 +258,7 @@ public final class FusionTranslator {
     public TextFeatures latest(AlignedWindow window, String modality) {
         TextFeatures found = null;
         for (TextFeatures t : window.getTexts()) {
-            if (modality.equals(policy.modalityOf(t.getEvent().getKind()))
-                    && !t.getWords().isEmpty()) {
+            if (modality.equals(policy.modalityOf(t.getEvent().getKind())) && counts(t)) {
                 found = t;
             }
         }
@@ -221,6 +312,39 @@ public final class FusionTranslator {
                         label,
                         out.probabilities()[out.argmax()]));
         return d.build();
+    }
+
+    /**
+     * The decision of a window a head decided ({@link #onlyModality}), with the head's class
+     * probabilities in the fusion model's label order ({@link ModalityHeadDescriptor#requireFits}).
+     *
+     * @param model the head's {@code id@version}
+     * @param modality the modality it decided on
+     */
+    public Decision head(
+            AlignedWindow window,
+            String model,
+            String modality,
+            float[] probabilities,
+            long started) {
+        int best = 0;
+        for (int i = 1; i < probabilities.length; i++) {
+            if (probabilities[i] > probabilities[best]) {
+                best = i;
+            }
+        }
+        return base(window, probabilities, best, started)
+                .setRoute(DecisionRoute.HEAD)
+                .setModel(model)
+                .setModalities(List.of(modality))
+                .setExplanation(
+                        String.format(
+                                Locale.ROOT,
+                                "%s head: %s %.3f",
+                                modality,
+                                descriptor.labels().get(best),
+                                probabilities[best]))
+                .build();
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.fusionline.multimodal.fusion;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fusionline.multimodal.vision.ModelDescriptorException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +54,53 @@ public final class NumericFeatures {
 
     public NumericFeatures(List<Feature> spec) {
         this.spec = List.copyOf(spec);
+    }
+
+    /**
+     * The spec a descriptor's {@code numeric} array gives; problems are one-line {@link
+     * ModelDescriptorException}s naming {@code where}.
+     */
+    public static NumericFeatures parse(JsonNode numeric, String where) {
+        List<Feature> spec = new ArrayList<>();
+        if (!numeric.isArray()) {
+            throw new ModelDescriptorException(where + ": field \"numeric\" must be an array");
+        }
+        for (JsonNode n : numeric) {
+            if (n.hasNonNull("feature")) {
+                double std = n.path("std").asDouble(0);
+                if (!(std > 0)) {
+                    throw new ModelDescriptorException(
+                            where
+                                    + ": numeric feature "
+                                    + n.get("feature").asText()
+                                    + " needs std > 0");
+                }
+                spec.add(
+                        new Feature(
+                                n.get("feature").asText(),
+                                n.path("transform").asText("standard"),
+                                n.path("mean").asDouble(0),
+                                std,
+                                null,
+                                null,
+                                null));
+            } else if (n.hasNonNull("attribute")
+                    && (n.hasNonNull("equals") || n.hasNonNull("notEquals"))) {
+                spec.add(
+                        new Feature(
+                                null,
+                                null,
+                                0,
+                                1,
+                                n.get("attribute").asText(),
+                                n.hasNonNull("equals") ? n.get("equals").asText() : null,
+                                n.hasNonNull("notEquals") ? n.get("notEquals").asText() : null));
+            } else {
+                throw new ModelDescriptorException(
+                        where + ": numeric entry " + n + " needs \"feature\" or \"attribute\"");
+            }
+        }
+        return new NumericFeatures(spec);
     }
 
     /** Length of the vector. */

@@ -1,9 +1,9 @@
 package io.fusionline.operators.fusion;
 
+import io.fusionline.multimodal.fusion.FusionTranslator;
 import io.fusionline.schema.fusion.AlignedWindow;
 import io.fusionline.schema.fusion.TextFeatures;
 import io.fusionline.schema.text.TextKind;
-import io.fusionline.schema.vision.VisionFeatures;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -58,30 +58,14 @@ public sealed interface EarlyExit extends Serializable {
     record VisionConfidence(double minProbability) implements EarlyExit {
         @Override
         public Early decide(AlignedWindow window, List<String> labels) {
-            if (window.getVision().isEmpty()) {
-                return null;
-            }
-            VisionFeatures frame = window.getVision().get(window.getVision().size() - 1);
-            List<Float> logits = frame.getLogits();
-            if (logits.isEmpty() || !frame.getLogitLabels().equals(labels)) {
-                return null;
-            }
-            float[] p = new float[logits.size()];
-            float max = Float.NEGATIVE_INFINITY;
-            for (Float v : logits) {
-                if (!Float.isFinite(v)) {
-                    return null; // fails closed: fusion decides
-                }
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            for (int i = 0; i < p.length; i++) {
-                p[i] = (float) Math.exp(logits.get(i) - max);
-                sum += p[i];
+            float[] p =
+                    FusionTranslator.encoderProbabilities(
+                            FusionTranslator.latestFrame(window), labels);
+            if (p == null) {
+                return null; // no frame, other labels, or a logit not finite: fusion decides
             }
             int best = 0;
-            for (int i = 0; i < p.length; i++) {
-                p[i] /= (float) sum;
+            for (int i = 1; i < p.length; i++) {
                 if (p[i] > p[best]) {
                     best = i;
                 }

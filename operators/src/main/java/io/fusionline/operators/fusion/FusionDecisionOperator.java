@@ -6,6 +6,9 @@ import io.fusionline.multimodal.fusion.FusionModel;
 import io.fusionline.multimodal.fusion.FusionModelDescriptor;
 import io.fusionline.multimodal.fusion.FusionOutput;
 import io.fusionline.multimodal.fusion.FusionTranslator;
+import io.fusionline.multimodal.fusion.ModalityHead;
+import io.fusionline.multimodal.fusion.ModalityHeadDescriptor;
+import io.fusionline.multimodal.text.TextEncoder;
 import io.fusionline.operators.DeadLetters;
 import io.fusionline.operators.EventTimeLag;
 import io.fusionline.operators.Failures;
@@ -16,6 +19,7 @@ import io.fusionline.schema.fusion.TextFeatures;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
+import io.fusionline.schema.text.TextKind;
 import io.fusionline.schema.vision.VisionFeatures;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,11 +39,20 @@ import org.apache.flink.util.OutputTag;
  * decision (inputs, id, score, α, evidence, action); this operator batches, keeps the looks,
  * dead-letters and counts.
  *
+ * <p><b>Routes.</b> A window holding only the modality of the profile's head ({@link
+ * FusionOptions#head()}; the fraud profile: a payment without call or document) is decided by that
+ * head from the event's numeric features, in one head call per batch: route {@code HEAD}, no text
+ * encoder, no bridge. Other windows take an early exit ({@link EarlyExit}) or the bridge; texts the
+ * text encoder left for later ({@link TextEncodeFunction#deferred}) are encoded here first, each
+ * once while its window is open ({@code deferredEncodings}).
+ *
  * <p><b>Provisional windows.</b> A window the alignment stage emitted while it was still open
  * ({@link AlignedWindow#getProvisional()}) is decided the same way, but is no decision: when its
  * action stops the line or blocks the payment it goes, marked provisional, to the {@link
  * #PROVISIONAL_ALERTS} side output only, and nothing else. {@link AlertFunction} turns these and
- * the decisions into the alerts topic.
+ * the decisions into the alerts topic. Every provisional decision also goes to the {@link #SCORES}
+ * side output: the score of a window as its inputs arrive (a payment's risk at once), for the
+ * scores topic.
  *
  * <p><b>Bad input.</b> A frame whose patch tokens do not fit the model (another encoder) goes to
  * the dead letters (stage {@value #STAGE}) and the window is decided without it. A window whose
@@ -53,6 +66,7 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Metrics: {@code decisions}, {@code earlyExits}, {@code provisionalDecisions}, {@code
  * provisionalAlerts}, {@code reusedDecisions} (closed windows decided from their last look), {@code
+ * headDecisions} (closed windows decided by the head), {@code deferredEncodings}, {@code
  * failedWindows} (counters), {@code decisionsPerSecond} (meter), {@code batchSize} and {@code
  * inferenceMillis} (histograms).
  */
@@ -69,7 +83,32 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     public static final OutputTag<Decision> PROVISIONAL_ALERTS =
             new OutputTag<>("provisional-alerts", new AvroTypeInfo<>(Decision.class));
 
+    /** Every provisional decision: a window's score as its inputs arrive. */
+    public static final OutputTag<Decision> SCORES =
+            new OutputTag<>("scores", new AvroTypeInfo<>(Decision.class));
+
+    /** Longest a window waits for a head-only batch to fill: a head call costs microseconds. */
+    static final java.time.Duration HEAD_BATCH_TIMEOUT = java.time.Duration.ofMillis(1);
+
+    /** Deferred texts kept encoded while their windows may still need them. */
+    private static final int ENCODED = 4096;
+
+    /** Which windows an instance decides. */
+    public enum Role {
+        /** Every window: the head's where it applies, the others by early exit or the bridge. */
+        ALL,
+        /**
+         * Only the windows the head decides ({@link WindowRouter}'s main output); any other is
+         * dead-lettered. Opens no bridge and no text encoder; batches wait at most {@link
+         * #HEAD_BATCH_TIMEOUT}.
+         */
+        HEAD,
+        /** Only windows for an early exit or the bridge ({@link WindowRouter#BRIDGE}); no head. */
+        BRIDGE
+    }
+
     private final FusionOptions options;
+    private final Role role;
     private final WireFormat wireFormat;
     private final String visionTopic;
     private final String textTopic;
@@ -77,6 +116,12 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     private transient FusionModel model;
     private transient FusionModelDescriptor descriptor;
     private transient FusionTranslator translator;
+    private transient ModalityHead head;
+    private transient String headModality;
+    private transient TextEncoder encoder;
+    private transient Map<EncodedKey, TextFeatures> encoded;
+    private transient Counter headDecisions;
+    private transient Counter deferredEncodings;
     private transient List<Object> prepared;
     private transient RecordCodec<VisionFeatures> visionCodec;
     private transient RecordCodec<TextEvent> textCodec;
@@ -97,8 +142,26 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
      */
     public FusionDecisionOperator(
             FusionOptions options, WireFormat wireFormat, String visionTopic, String textTopic) {
-        super(options.batchTimeout());
+        this(options, Role.ALL, wireFormat, visionTopic, textTopic);
+    }
+
+    /**
+     * @param role which windows this instance decides (see {@link Role})
+     * @param visionTopic topic named in dead letters of a window's frame features
+     * @param textTopic topic named in dead letters of a window's texts
+     */
+    public FusionDecisionOperator(
+            FusionOptions options,
+            Role role,
+            WireFormat wireFormat,
+            String visionTopic,
+            String textTopic) {
+        super(role == Role.HEAD ? HEAD_BATCH_TIMEOUT : options.batchTimeout());
+        if (role == Role.HEAD && options.head() == null) {
+            throw new IllegalArgumentException("a head-only fusion stage needs a head");
+        }
         this.options = options;
+        this.role = role;
         this.wireFormat = wireFormat;
         this.visionTopic = visionTopic;
         this.textTopic = textTopic;
@@ -108,27 +171,46 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     public void open() throws Exception {
         super.open();
         descriptor = BuiltInModels.resolveFusion(options.model());
-        model = FusionModel.open(descriptor, options.intraOpThreads());
         translator = new FusionTranslator(descriptor, options.policy());
+        if (role != Role.HEAD) {
+            model = FusionModel.open(descriptor, options.intraOpThreads());
+        }
+        headModality = role == Role.BRIDGE ? null : options.headModality();
+        if (headModality != null && !FusionOptions.ENCODER_HEAD.equals(options.head())) {
+            ModalityHeadDescriptor headDescriptor = BuiltInModels.resolveHead(options.head());
+            headDescriptor.requireFits(descriptor);
+            head = ModalityHead.open(headDescriptor, options.intraOpThreads());
+        }
+        if (role != Role.HEAD && !options.deferredKinds().isEmpty()) {
+            encoder = TextEncoder.open(options.intraOpThreads(), descriptor.maxTokens());
+        }
+        encoded = lru(ENCODED);
         prepared = new ArrayList<>();
         visionCodec = wireFormat.codec(VisionFeatures.class);
         textCodec = wireFormat.codec(TextEvent.class);
         failures = new ArrayList<>();
+        headFailures = new ArrayList<>();
         failedWindows = getMetricGroup().counter("failedWindows");
         decisions = getMetricGroup().counter("decisions");
         earlyExits = getMetricGroup().counter("earlyExits");
         provisionalDecisions = getMetricGroup().counter("provisionalDecisions");
         provisionalAlerts = getMetricGroup().counter("provisionalAlerts");
         reusedDecisions = getMetricGroup().counter("reusedDecisions");
-        looked =
-                new LinkedHashMap<>() {
-                    @Override
-                    protected boolean removeEldestEntry(Map.Entry<String, Looked> eldest) {
-                        return size() > LOOKED;
-                    }
-                };
+        headDecisions = getMetricGroup().counter("headDecisions");
+        deferredEncodings = getMetricGroup().counter("deferredEncodings");
+        looked = lru(LOOKED);
         getMetricGroup().meter("decisionsPerSecond", new MeterView(decisions));
         lag = EventTimeLag.register(getMetricGroup());
+    }
+
+    /** A map that forgets its oldest entry beyond {@code bound}. */
+    private static <K, V> Map<K, V> lru(int bound) {
+        return new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > bound;
+            }
+        };
     }
 
     @Override
@@ -140,8 +222,25 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     protected boolean admit(StreamRecord<AlignedWindow> record, int slot) {
         AlignedWindow window = record.getValue();
         try {
+            if (headModality != null && translator.onlyModality(window, headModality)) {
+                if (head == null) { // the vision encoder's own logits
+                    VisionFeatures frame = FusionTranslator.latestFrame(window);
+                    prepared.add(
+                            new EncoderHead(
+                                    frame.getModel(),
+                                    FusionTranslator.encoderProbabilities(
+                                            frame, descriptor.labels())));
+                } else {
+                    prepared.add(new HeadInput(translator.headInput(window, headModality)));
+                }
+                return true;
+            }
+            if (role == Role.HEAD) {
+                reject(window, "routed to the head, but holds more than the head's modality");
+                return false;
+            }
             EarlyExit.Early early = options.earlyExit().decide(window, descriptor.labels());
-            prepared.add(early != null ? early : input(window));
+            prepared.add(early != null ? early : input(encodeDeferred(window)));
             return true;
         } catch (Throwable e) { // this window's failure, not the job's
             reject(window, Failures.reason("fusion input failed", e));
@@ -205,16 +304,104 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         return prepared.input();
     }
 
+    /**
+     * {@code window} with its deferred texts encoded (a shallow copy; the window itself is not
+     * changed), or {@code window} when it has none.
+     */
+    private AlignedWindow encodeDeferred(AlignedWindow window) {
+        List<TextFeatures> texts = window.getTexts();
+        List<TextFeatures> ready = null;
+        for (int i = 0; i < texts.size(); i++) {
+            TextFeatures t = texts.get(i);
+            if (!FusionTranslator.deferred(t)) {
+                continue;
+            }
+            if (ready == null) {
+                ready = new ArrayList<>(texts);
+            }
+            if (encoder == null) {
+                throw new IllegalStateException(
+                        "a "
+                                + t.getEvent().getKind()
+                                + " text arrived unencoded, and this fusion stage has no head"
+                                + " whose texts it encodes");
+            }
+            EncodedKey key = EncodedKey.of(t.getEvent());
+            TextFeatures e = encoded.get(key);
+            if (e == null) {
+                long start = System.nanoTime();
+                TextEvent event = t.getEvent();
+                e =
+                        TextEncodeFunction.features(
+                                event,
+                                encoder.encode(event.getText() == null ? "" : event.getText()),
+                                (System.nanoTime() - start) / 1e6f);
+                encoded.put(key, e);
+                deferredEncodings.inc();
+            }
+            ready.set(i, e);
+        }
+        if (ready == null) {
+            return window;
+        }
+        AlignedWindow copy = new AlignedWindow();
+        for (int f = 0; f < window.getSchema().getFields().size(); f++) {
+            copy.put(f, window.get(f));
+        }
+        copy.setTexts(ready);
+        return copy;
+    }
+
+    /** Identity of a deferred text: its source, time, kind and text. */
+    private record EncodedKey(String source, long time, TextKind kind, String text) {
+        static EncodedKey of(TextEvent e) {
+            return new EncodedKey(
+                    e.getSourceId(), e.getEventTime().toEpochMilli(), e.getKind(), e.getText());
+        }
+    }
+
+    /** A window the head decides: its numeric features. */
+    private record HeadInput(FusionInput input) {}
+
+    /** A frame alone, decided by its encoder's own class probabilities. */
+    private record EncoderHead(String model, float[] probabilities) {}
+
     @Override
     protected void runBatch(List<StreamRecord<AlignedWindow>> batch) {
         Looked[] reused = new Looked[batch.size()];
+        // a closed window whose provisional look with the same inputs is earlier in this batch
+        // takes that look's answer: index of the look, or -1
+        int[] sameAs = new int[batch.size()];
+        Map<String, Integer> batchLooks = new java.util.HashMap<>();
         List<FusionInput> inputs = new ArrayList<>();
+        List<FusionInput> headInputs = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             AlignedWindow window = batch.get(i).getValue();
-            Looked last =
-                    window.getProvisional() ? null : looked.remove(FusionTranslator.id(window));
-            if (prepared.get(i) instanceof FusionInput in) {
-                if (last != null && last.sameInputs(window)) {
+            String id = FusionTranslator.id(window);
+            sameAs[i] = -1;
+            Looked last = window.getProvisional() ? null : looked.remove(id);
+            if (window.getProvisional()) {
+                batchLooks.put(id, i);
+            } else if (last == null && batchLooks.containsKey(id)) {
+                int j = batchLooks.get(id);
+                if (prepared.get(j).getClass() == prepared.get(i).getClass()
+                        && (prepared.get(i) instanceof HeadInput
+                                || prepared.get(i) instanceof FusionInput)
+                        && Looked.same(batch.get(j).getValue(), window)) {
+                    sameAs[i] = j;
+                    reusedDecisions.inc();
+                    continue;
+                }
+            }
+            if (prepared.get(i) instanceof HeadInput in) {
+                if (last != null && last.head != null && last.sameInputs(window)) {
+                    reused[i] = last;
+                    reusedDecisions.inc();
+                } else {
+                    headInputs.add(in.input());
+                }
+            } else if (prepared.get(i) instanceof FusionInput in) {
+                if (last != null && last.out != null && last.sameInputs(window)) {
                     reused[i] = last;
                     reusedDecisions.inc();
                 } else {
@@ -223,6 +410,8 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             }
         }
         long started = System.currentTimeMillis();
+        List<float[]> headOutputs = headScores(headInputs);
+        int nextHead = 0;
         List<FusionOutput> outputs = decide(inputs);
         List<List<FusionOutput>> alone = null;
         if (options.modalityScores()) {
@@ -233,11 +422,50 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             }
         }
         int next = 0;
+        Looked[] made = new Looked[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             StreamRecord<AlignedWindow> record = batch.get(i);
             AlignedWindow window = record.getValue();
+            if (sameAs[i] >= 0) {
+                reused[i] = made[sameAs[i]];
+                looked.remove(FusionTranslator.id(window));
+                if (reused[i] == null) {
+                    reject(window, "its provisional look in the same batch could not be decided");
+                    continue;
+                }
+            }
             Decision decision;
-            if (prepared.get(i) instanceof EarlyExit.Early early) {
+            if (prepared.get(i) instanceof HeadInput) {
+                Looked look = reused[i];
+                if (look == null) {
+                    float[] p = headOutputs.get(nextHead++);
+                    if (p == null) {
+                        reject(window, headFailures.remove(0));
+                        continue;
+                    }
+                    look = new Looked(window, p);
+                    if (window.getProvisional()) {
+                        looked.put(FusionTranslator.id(window), look);
+                    }
+                }
+                made[i] = look;
+                ModalityHeadDescriptor d = head.descriptor();
+                decision = translator.head(window, d.modelRef(), d.modality(), look.head, started);
+                if (!window.getProvisional()) {
+                    headDecisions.inc();
+                }
+            } else if (prepared.get(i) instanceof EncoderHead e) {
+                decision =
+                        translator.head(
+                                window,
+                                e.model(),
+                                FusionTranslator.VISION,
+                                e.probabilities(),
+                                started);
+                if (!window.getProvisional()) {
+                    headDecisions.inc();
+                }
+            } else if (prepared.get(i) instanceof EarlyExit.Early early) {
                 if (!window.getProvisional()) {
                     earlyExits.inc();
                 }
@@ -266,6 +494,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
                         looked.put(FusionTranslator.id(window), look);
                     }
                 }
+                made[i] = look;
                 try {
                     decision =
                             translator.fused(
@@ -281,6 +510,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             }
             if (decision.getProvisional()) {
                 provisionalDecisions.inc();
+                output.collect(SCORES, new StreamRecord<>(decision, record.getTimestamp()));
                 if (FusionTranslator.isAlert(decision)) {
                     provisionalAlerts.inc();
                     output.collect(
@@ -296,8 +526,35 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         prepared.clear();
     }
 
+    /**
+     * The head's probabilities for {@code inputs}, in order; as {@link #decide}, a failed batch is
+     * tried input by input, and one that fails again gets null and its reason in {@link #failures}.
+     */
+    private List<float[]> headScores(List<FusionInput> inputs) {
+        if (inputs.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return head.probabilities(inputs);
+        } catch (Throwable batchFailure) {
+            List<float[]> outputs = new ArrayList<>();
+            for (FusionInput in : inputs) {
+                try {
+                    outputs.add(head.probabilities(List.of(in)).get(0));
+                } catch (Throwable e) {
+                    outputs.add(null);
+                    headFailures.add(Failures.reason("head model failed", e));
+                }
+            }
+            return outputs;
+        }
+    }
+
     /** Reasons of the inputs {@link #decide} could not decide, in order. */
     private transient List<String> failures;
+
+    /** Reasons of the inputs {@link #headScores} could not decide, in order. */
+    private transient List<String> headFailures;
 
     /**
      * The model's outputs for {@code inputs}, in order. When the batch fails (an ONNX Runtime
@@ -324,6 +581,11 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         }
     }
 
+    /** Deferred texts encoded here so far (for tests). */
+    long deferredEncodings() {
+        return deferredEncodings.getCount();
+    }
+
     /** Closed windows decided from their last provisional look so far (for tests). */
     long reusedDecisions() {
         return reusedDecisions.getCount();
@@ -346,6 +608,7 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         final int hash;
         final FusionOutput out;
         final List<FusionOutput> alone;
+        final float[] head;
 
         Looked(AlignedWindow window, FusionOutput out, List<FusionOutput> alone) {
             this.frames = window.getVision().size();
@@ -353,6 +616,23 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
             this.hash = hash(window);
             this.out = out;
             this.alone = alone;
+            this.head = null;
+        }
+
+        Looked(AlignedWindow window, float[] head) {
+            this.frames = window.getVision().size();
+            this.texts = window.getTexts().size();
+            this.hash = hash(window);
+            this.out = null;
+            this.alone = null;
+            this.head = head;
+        }
+
+        /** Whether {@code a} and {@code b} hold the same inputs (as {@link #sameInputs}). */
+        static boolean same(AlignedWindow a, AlignedWindow b) {
+            return a.getVision().size() == b.getVision().size()
+                    && a.getTexts().size() == b.getTexts().size()
+                    && hash(a) == hash(b);
         }
 
         boolean sameInputs(AlignedWindow window) {
@@ -406,6 +686,14 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
     @Override
     public void close() throws Exception {
         try {
+            if (encoder != null) {
+                encoder.close();
+                encoder = null;
+            }
+            if (head != null) {
+                head.close();
+                head = null;
+            }
             if (model != null) {
                 model.close();
                 model = null;

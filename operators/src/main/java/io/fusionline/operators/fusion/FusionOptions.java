@@ -31,7 +31,13 @@ import java.util.Map;
  * @param modalityScores whether each decision also carries every present modality's probabilities
  *     alone (the model runs once more per modality: for evaluation, not production)
  * @param provisionalAlerts whether open windows are also decided as inputs arrive, for alerts that
- *     do not wait for the window to close ({@link AlignmentFunction}, {@link AlertFunction})
+ *     do not wait for the window to close ({@link AlignmentFunction}, {@link AlertFunction}), and
+ *     for the scores at arrival ({@link FusionDecisionOperator#SCORES})
+ * @param head the single-modality head that decides windows holding its modality and nothing else,
+ *     instead of the bridge: {@code builtin:<id>} or the path of a {@code head.json} for a head
+ *     over a text modality's numbers (texts of that modality are then encoded only when a window
+ *     needs the bridge), or {@link #ENCODER_HEAD} for the vision encoder's own class logits (a
+ *     frame alone); null for none
  */
 public record FusionOptions(
         Profile profile,
@@ -48,8 +54,12 @@ public record FusionOptions(
         int topPatches,
         int topWords,
         boolean modalityScores,
-        boolean provisionalAlerts)
+        boolean provisionalAlerts,
+        String head)
         implements Serializable {
+
+    /** The head that decides a frame alone by the vision encoder's own class logits. */
+    public static final String ENCODER_HEAD = "encoder";
 
     /** Windows per model call unless configured. */
     public static final int DEFAULT_BATCH_SIZE = 64;
@@ -89,6 +99,9 @@ public record FusionOptions(
         }
         modalityKinds = Map.copyOf(modalityKinds);
         earlyExit = earlyExit == null ? EarlyExit.NONE : earlyExit;
+        if (head != null && head.isBlank()) {
+            throw new IllegalArgumentException("head must be a model reference or null");
+        }
     }
 
     /**
@@ -99,12 +112,15 @@ public record FusionOptions(
      *   <li>{@code inspection}: {@code builtin:inspection-fusion}; 6 s windows, closed after 10 s
      *       without watermark progress; {@code log} ← {@code MACHINE_LOG}, {@code speech} ← {@code
      *       TRANSCRIPT}, {@code OPERATOR_NOTE}; alert (stop the line) from P(defect class) 0.8,
-     *       review from 0.5; early exit when the parts encoder's own top class probability reaches
-     *       0.995.
+     *       review from 0.5; a frame alone in its window (the look as a part's frame arrives) is
+     *       decided by the parts encoder's own class logits ({@link #ENCODER_HEAD}); early exit
+     *       when the parts encoder's own top class probability reaches 0.995.
      *   <li>{@code fraud}: {@code builtin:fraud-fusion}; 6 s windows; {@code transaction} ← {@code
      *       TRANSACTION}, {@code speech} ← {@code TRANSCRIPT}, {@code OCR}; alert (block) from risk
-     *       0.7, review from 0.3; early exit for small domestic payments from a known device, at
-     *       velocity 1, without a call or a document (risk 0.01).
+     *       0.7, review from 0.3; a window holding a payment and nothing else is decided by the
+     *       payment head {@code builtin:fraud-payment}; with the head off, early exit for small
+     *       domestic payments from a known device, at velocity 1, without a call or a document
+     *       (risk 0.01).
      * </ul>
      *
      * @throws IllegalArgumentException for {@link Profile#TEXT}, which has no fusion stage
@@ -113,22 +129,34 @@ public record FusionOptions(
         return switch (profile) {
             case INSPECTION ->
                     builtIn(
-                            Profile.INSPECTION,
-                            Map.of(
-                                    "log", List.of(TextKind.MACHINE_LOG),
-                                    "speech", List.of(TextKind.TRANSCRIPT, TextKind.OPERATOR_NOTE)),
-                            0.8,
-                            0.5,
-                            EarlyExit.visionConfidence(0.995));
+                                    Profile.INSPECTION,
+                                    Map.of(
+                                            "log", List.of(TextKind.MACHINE_LOG),
+                                            "speech",
+                                                    List.of(
+                                                            TextKind.TRANSCRIPT,
+                                                            TextKind.OPERATOR_NOTE)),
+                                    0.8,
+                                    0.5,
+                                    EarlyExit.visionConfidence(0.995))
+                            .toBuilder()
+                            .head(ENCODER_HEAD)
+                            .build();
             case FRAUD ->
                     builtIn(
-                            Profile.FRAUD,
-                            Map.of(
-                                    "transaction", List.of(TextKind.TRANSACTION),
-                                    "speech", List.of(TextKind.TRANSCRIPT, TextKind.OCR)),
-                            0.7,
-                            0.3,
-                            EarlyExit.smallKnownPayment(20.0, "DE", 0.01));
+                                    Profile.FRAUD,
+                                    Map.of(
+                                            "transaction", List.of(TextKind.TRANSACTION),
+                                            "speech", List.of(TextKind.TRANSCRIPT, TextKind.OCR)),
+                                    0.7,
+                                    0.3,
+                                    EarlyExit.smallKnownPayment(20.0, "DE", 0.01))
+                            .toBuilder()
+                            .head(
+                                    "builtin:"
+                                            + io.fusionline.multimodal.fusion.BuiltInModels
+                                                    .FRAUD_PAYMENT)
+                            .build();
             case TEXT -> throw new IllegalArgumentException("the text profile has no fusion stage");
         };
     }
@@ -137,6 +165,11 @@ public record FusionOptions(
      * A built-in profile: model {@code builtin:<profile>-fusion}, 6 s windows closed after 10 s
      * without watermark progress, batches of 64 or 10 ms, one ORT thread, 5 patches and 5 words of
      * evidence, no per-modality scores, provisional alerts.
+     */
+    /**
+     * A built-in profile: model {@code builtin:<profile>-fusion}, 6 s windows closed after 10 s
+     * without watermark progress, batches of 64 or 10 ms, one ORT thread, 5 patches and 5 words of
+     * evidence, no per-modality scores, provisional alerts, no head.
      */
     private static FusionOptions builtIn(
             Profile profile,
@@ -159,12 +192,38 @@ public record FusionOptions(
                 5,
                 5,
                 false,
-                true);
+                true,
+                null);
     }
 
     /** The text modality {@code kind} feeds, or null when the model has none for it. */
     public String modalityOf(TextKind kind) {
         return policy().modalityOf(kind);
+    }
+
+    /**
+     * The text kinds the fusion stage encodes itself, only for windows that need the bridge: those
+     * of the head's modality; none without a head. Reads the head's descriptor.
+     */
+    public java.util.Set<TextKind> deferredKinds() {
+        String modality = headModality();
+        if (modality == null || ENCODER_HEAD.equals(head)) {
+            return java.util.Set.of();
+        }
+        return java.util.Set.copyOf(modalityKinds.getOrDefault(modality, List.of()));
+    }
+
+    /**
+     * The modality the head decides alone ({@code vision} for {@link #ENCODER_HEAD}), or null
+     * without a head. Reads the head's descriptor.
+     */
+    public String headModality() {
+        if (head == null) {
+            return null;
+        }
+        return ENCODER_HEAD.equals(head)
+                ? io.fusionline.multimodal.fusion.FusionTranslator.VISION
+                : io.fusionline.multimodal.fusion.BuiltInModels.resolveHead(head).modality();
     }
 
     /** What these settings ask of the translation between windows and decisions. */
@@ -195,6 +254,7 @@ public record FusionOptions(
         private int topWords;
         private boolean modalityScores;
         private boolean provisionalAlerts;
+        private String head;
 
         private Builder(FusionOptions o) {
             profile = o.profile;
@@ -212,6 +272,7 @@ public record FusionOptions(
             topWords = o.topWords;
             modalityScores = o.modalityScores;
             provisionalAlerts = o.provisionalAlerts;
+            head = o.head;
         }
 
         public Builder model(String model) {
@@ -267,6 +328,12 @@ public record FusionOptions(
             return this;
         }
 
+        /** The single-modality head ({@code builtin:<id>} or a {@code head.json}), or null. */
+        public Builder head(String head) {
+            this.head = head;
+            return this;
+        }
+
         /**
          * The settings.
          *
@@ -288,7 +355,8 @@ public record FusionOptions(
                     topPatches,
                     topWords,
                     modalityScores,
-                    provisionalAlerts);
+                    provisionalAlerts,
+                    head);
         }
     }
 }

@@ -9,11 +9,14 @@ import io.fusionline.schema.fusion.TextFeatures;
 import io.fusionline.schema.serde.RecordCodec;
 import io.fusionline.schema.serde.WireFormat;
 import io.fusionline.schema.text.TextEvent;
+import io.fusionline.schema.text.TextKind;
 import io.fusionline.schema.vision.VisionTensors;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -25,6 +28,10 @@ import org.apache.flink.util.Collector;
  * Text events → {@link TextFeatures}: word pieces and MiniLM token vectors ({@link TextEncoder}),
  * one text per model call, cut at the fusion model's token slots. The event travels along, so its
  * attributes and numeric features reach the fusion model.
+ *
+ * <p><b>Deferred kinds.</b> Texts of the kinds in {@code deferred} pass through unencoded ({@link
+ * #deferred(TextEvent)}): the fusion stage decides windows holding only such a text with a head
+ * that needs no token vectors, and encodes the text itself when a window needs the bridge.
  *
  * <p>Every event yields exactly one output (an empty text yields {@code [CLS] [SEP]} and counts as
  * no language at fusion). Stateless: order and exactly-once follow from the input. The encoder's
@@ -42,6 +49,7 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
     private final int intraOpThreads;
     private final WireFormat wireFormat;
     private final String textTopic;
+    private final Set<TextKind> deferred;
 
     private transient TextEncoder encoder;
     private transient Counter texts;
@@ -54,13 +62,19 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
      * @param maxTokens token slots per text, {@code [CLS]} and {@code [SEP]} included (the fusion
      *     model's {@code text.maxTokens})
      * @param textTopic topic named in the dead letters of texts the encoder fails on
+     * @param deferred kinds whose texts pass through unencoded (see the class comment)
      */
     public TextEncodeFunction(
-            int maxTokens, int intraOpThreads, WireFormat wireFormat, String textTopic) {
+            int maxTokens,
+            int intraOpThreads,
+            WireFormat wireFormat,
+            String textTopic,
+            Set<TextKind> deferred) {
         this.maxTokens = maxTokens;
         this.intraOpThreads = intraOpThreads;
         this.wireFormat = wireFormat;
         this.textTopic = textTopic;
+        this.deferred = deferred.isEmpty() ? Set.of() : EnumSet.copyOf(deferred);
     }
 
     @Override
@@ -78,6 +92,12 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
 
     @Override
     public void processElement(TextEvent event, Context ctx, Collector<TextFeatures> out) {
+        if (deferred.contains(event.getKind())) {
+            texts.inc();
+            out.collect(deferred(event));
+            lag.record(event.getEventTime().toEpochMilli());
+            return;
+        }
         long start = System.nanoTime();
         TextEmbedding e;
         try {
@@ -117,6 +137,19 @@ public final class TextEncodeFunction extends ProcessFunction<TextEvent, TextFea
                 .setTokenVectors(VisionTensors.pack(e.tokenVectors()))
                 .setTextEncoder(TextEncoder.MODEL_ID)
                 .setInferenceMillis(millis)
+                .build();
+    }
+
+    /** {@code event} unencoded: no pieces, words or vectors, and an empty encoder id. */
+    public static TextFeatures deferred(TextEvent event) {
+        return TextFeatures.newBuilder()
+                .setEvent(event)
+                .setPieces(List.of())
+                .setWords(List.of())
+                .setWordOfPiece(List.of())
+                .setDim(0)
+                .setTokenVectors(java.nio.ByteBuffer.allocate(0))
+                .setTextEncoder("")
                 .build();
     }
 

@@ -70,6 +70,7 @@ public final class WorldEvaluation {
             double seconds,
             Map<String, Integer> present,
             long earlyExits,
+            long headDecisions,
             Map<String, Integer> deadLetters,
             AlertCounts alerts) {
 
@@ -90,6 +91,7 @@ public final class WorldEvaluation {
             }
             out.printf("  windows with each modality: %s%n", present);
             out.printf("  decided without fusion (early exit): %d%n", earlyExits);
+            out.printf("  decided by the head (one modality alone): %d%n", headDecisions);
             out.printf("  dead letters by stage: %s%n", deadLetters);
             out.printf(
                     "  alerts: %d decisions stop or block; %d of them alerted provisionally first;"
@@ -311,15 +313,16 @@ public final class WorldEvaluation {
                 fraud ? 0.04 : 0.06,
                 seconds,
                 present,
-                decided.values().stream()
-                        .filter(
-                                d ->
-                                        d.getRoute()
-                                                == io.fusionline.schema.decision.DecisionRoute
-                                                        .EARLY_EXIT)
-                        .count(),
+                routed(decided.values(), io.fusionline.schema.decision.DecisionRoute.EARLY_EXIT),
+                routed(decided.values(), io.fusionline.schema.decision.DecisionRoute.HEAD),
                 deadLetters,
                 alerts);
+    }
+
+    private static long routed(
+            java.util.Collection<Decision> decisions,
+            io.fusionline.schema.decision.DecisionRoute route) {
+        return decisions.stream().filter(d -> d.getRoute() == route).count();
     }
 
     private static double[] probabilities(Decision d, String source, FusionModelDescriptor model) {

@@ -38,7 +38,8 @@ public final class FusionlineTopics {
                     FusionlineJobOptions.FRAMES_TOPIC,
                     FusionlineJobOptions.VISION_FEATURES_TOPIC,
                     FusionlineJobOptions.GROUND_TRUTH_TOPIC,
-                    FusionlineJobOptions.ALERTS_TOPIC);
+                    FusionlineJobOptions.ALERTS_TOPIC,
+                    FusionlineJobOptions.SCORES_TOPIC);
 
     /** The topic names configured in {@code conf}. */
     public static List<String> names(Configuration conf) {

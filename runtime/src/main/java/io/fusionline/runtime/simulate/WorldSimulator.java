@@ -334,7 +334,8 @@ public final class WorldSimulator implements AutoCloseable {
         audioClock.put(source, begin + (long) chunks * CHUNK_MS);
     }
 
-    static TextEvent payment(FraudCase c, Instant time) {
+    /** The text event of {@code c}'s payment at {@code time}. */
+    public static TextEvent payment(FraudCase c, Instant time) {
         return TextEvent.newBuilder()
                 .setSourceId(c.accountId())
                 .setEventTime(time)
@@ -345,7 +346,8 @@ public final class WorldSimulator implements AutoCloseable {
                 .build();
     }
 
-    static VideoFrame document(FraudCase c, long sequence, Instant time) {
+    /** The frame of {@code c}'s ID document at {@code time}. */
+    public static VideoFrame document(FraudCase c, long sequence, Instant time) {
         byte[] png = c.document().png();
         return VideoFrame.newBuilder()
                 .setSourceId(c.accountId())
@@ -378,11 +380,20 @@ public final class WorldSimulator implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Flushes what was sent (at most 30 s) and closes. A caller stopping the simulator by
+     * interrupting its thread (the demo at {@code --count}) keeps the interrupt, but the producer's
+     * close runs without it, so the last records still go out instead of the close failing.
+     */
     @Override
     public void close() {
+        boolean interrupted = Thread.interrupted();
         try {
-            producer.close();
+            producer.close(java.time.Duration.ofSeconds(30));
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             if (speech != null) {
                 speech.close();
             }

@@ -173,6 +173,54 @@ class BuiltInModelsTest {
                 .isCloseTo(card.at("/fused/auroc").asDouble(), within(0.04));
     }
 
+    /**
+     * The payment head reproduces its card on a fresh sample, and ranks payments alone as well as
+     * the bridge does with every other modality masked (what it stands in for).
+     */
+    @Test
+    void paymentHeadReproducesItsCardAndMatchesTheBridgeOnAPaymentAlone() throws Exception {
+        FusionModelDescriptor fd = BuiltInModels.fusion(BuiltInModels.FRAUD_FUSION);
+        ModalityHeadDescriptor hd = BuiltInModels.resolveHead("builtin:fraud-payment");
+        hd.requireFits(fd);
+        FraudWorld world = new FraudWorld(4, 2000, FRESH_SEED + 1);
+        int n = 3000;
+        boolean[] fraud = new boolean[n];
+        double[] head = new double[n];
+        double[] bridge = new double[n];
+        int positive = fd.labelIndex(fd.positiveLabel());
+        List<FusionInput> alone = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            FraudCase c = world.next();
+            fraud[i] = c.fraud();
+            alone.add(
+                    new FusionInput(
+                            null,
+                            new TextEmbedding[] {text.encode(c.transaction().text()), null},
+                            c.transaction().features(),
+                            c.transaction().attributes()));
+        }
+        try (ModalityHead model = ModalityHead.open(hd, 1);
+                FusionModel fusion = FusionModel.open(fd, 2)) {
+            List<float[]> p = model.probabilities(alone);
+            for (int from = 0; from < n; from += 256) {
+                List<FusionOutput> out =
+                        fusion.decide(alone.subList(from, Math.min(n, from + 256)));
+                for (int i = 0; i < out.size(); i++) {
+                    bridge[from + i] = out.get(i).probabilities()[positive];
+                    head[from + i] = p.get(from + i)[positive];
+                }
+            }
+        }
+        double headAuroc = DecisionMetrics.auroc(head, fraud);
+        assertThat(headAuroc)
+                .isCloseTo(
+                        card(BuiltInModels.FRAUD_PAYMENT)
+                                .at("/metrics/test/payment_alone/auroc")
+                                .asDouble(),
+                        within(0.04));
+        assertThat(headAuroc).isGreaterThan(DecisionMetrics.auroc(bridge, fraud) - 0.01);
+    }
+
     private static JsonNode card(String id) throws Exception {
         return JSON.readTree(BuiltInModels.folder(id).resolve("card.json").toFile());
     }
