@@ -86,6 +86,11 @@ final class BenchCommand {
                                 + " fusionline.fusion.batch-size=16.")
         java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
 
+        @Option(
+                names = "--no-pass-through",
+                description = "Leave out the pass-through row (the ratio is then not measured).")
+        boolean noPassThrough;
+
         @CommandLine.Mixin ChartsFolder charts;
 
         @Override
@@ -107,6 +112,7 @@ final class BenchCommand {
                             parallelism,
                             latencyRate,
                             settings,
+                            !noPassThrough,
                             System.out);
             double p = result.passThrough().capacity();
             double b = result.fraud().capacity();
@@ -123,6 +129,9 @@ final class BenchCommand {
             java.util.Map<String, double[]> offered = new java.util.LinkedHashMap<>();
             java.util.Map<String, double[]> committed = new java.util.LinkedHashMap<>();
             for (var row : java.util.List.of(result.passThrough(), result.fraud())) {
+                if (row.steps().isEmpty()) {
+                    continue;
+                }
                 offered.put(
                         row.job(),
                         row.steps().stream()

@@ -256,8 +256,8 @@ public final class FusionlineJobOptions {
                                     + "or the path of a head.json (a text modality's numbers), "
                                     + "encoder (a frame alone, by the vision encoder's own class "
                                     + "logits), or none for every window through the bridge "
-                                    + "(profile default: builtin:fraud-payment for fraud, "
-                                    + "encoder for inspection).");
+                                    + "(profile default: builtin:fraud-payment for fraud, none "
+                                    + "for inspection).");
 
     public static final ConfigOption<String> VISION_MODEL =
             ConfigOptions.key("fusionline.vision.model")

@@ -91,8 +91,6 @@ class FusionlineJobTest {
                         "text-to-alignment",
                         "vision-to-alignment",
                         "align",
-                        "route",
-                        "fuse-head",
                         "fuse",
                         "sink-decisions",
                         "alerts",

@@ -112,9 +112,10 @@ public record FusionOptions(
      *   <li>{@code inspection}: {@code builtin:inspection-fusion}; 6 s windows, closed after 10 s
      *       without watermark progress; {@code log} ← {@code MACHINE_LOG}, {@code speech} ← {@code
      *       TRANSCRIPT}, {@code OPERATOR_NOTE}; alert (stop the line) from P(defect class) 0.8,
-     *       review from 0.5; a frame alone in its window (the look as a part's frame arrives) is
-     *       decided by the parts encoder's own class logits ({@link #ENCODER_HEAD}); early exit
-     *       when the parts encoder's own top class probability reaches 0.995.
+     *       review from 0.5; no head (with {@link #ENCODER_HEAD} a frame alone, as at the look when
+     *       a part's frame arrives, is decided by the parts encoder's own class logits; not the
+     *       default until its alert latency and false alarms are measured); early exit when the
+     *       parts encoder's own top class probability reaches 0.995.
      *   <li>{@code fraud}: {@code builtin:fraud-fusion}; 6 s windows; {@code transaction} ← {@code
      *       TRANSACTION}, {@code speech} ← {@code TRANSCRIPT}, {@code OCR}; alert (block) from risk
      *       0.7, review from 0.3; a window holding a payment and nothing else is decided by the
@@ -129,19 +130,13 @@ public record FusionOptions(
         return switch (profile) {
             case INSPECTION ->
                     builtIn(
-                                    Profile.INSPECTION,
-                                    Map.of(
-                                            "log", List.of(TextKind.MACHINE_LOG),
-                                            "speech",
-                                                    List.of(
-                                                            TextKind.TRANSCRIPT,
-                                                            TextKind.OPERATOR_NOTE)),
-                                    0.8,
-                                    0.5,
-                                    EarlyExit.visionConfidence(0.995))
-                            .toBuilder()
-                            .head(ENCODER_HEAD)
-                            .build();
+                            Profile.INSPECTION,
+                            Map.of(
+                                    "log", List.of(TextKind.MACHINE_LOG),
+                                    "speech", List.of(TextKind.TRANSCRIPT, TextKind.OPERATOR_NOTE)),
+                            0.8,
+                            0.5,
+                            EarlyExit.visionConfidence(0.995));
             case FRAUD ->
                     builtIn(
                                     Profile.FRAUD,

@@ -246,9 +246,7 @@ class FusionDecisionOperatorTest {
             assertThat(alert.getProvisional()).isTrue();
             assertThat(alert.getLabel()).isEqualTo("dent");
             assertThat(alert.getAction()).isEqualTo(DecisionAction.STOP_LINE);
-            // a frame alone: the profile's head, the parts encoder's own logits, decides it
-            assertThat(alert.getRoute()).isEqualTo(DecisionRoute.HEAD);
-            assertThat(alert.getExplanation()).startsWith("vision head: dent");
+            assertThat(alert.getRoute()).isEqualTo(DecisionRoute.EARLY_EXIT);
             assertThat(h.getSideOutput(DeadLetters.TAG)).isNull();
         }
     }

