@@ -183,12 +183,7 @@ def train(inputs, y, train_idx, val_idx, classes, seed, epochs, log, score_fn, n
     rng = np.random.default_rng(seed + 7)
     model = Bridge(classes=classes, **dims)
     yt = torch.as_tensor(y)
-    counts = np.bincount(y[train_idx], minlength=classes).astype(np.float64)
-    weight = torch.tensor((counts.sum() / np.maximum(counts, 1) / classes) ** 0.5,
-                          dtype=torch.float32)
-    steps = max(1, epochs * ((len(train_idx) + batch - 1) // batch))
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-2)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
+    weight, opt, sched = optimizer(model, y, train_idx, classes, epochs, batch, lr)
     best, best_state, started = -1.0, None, time.time()
     for epoch in range(epochs):
         model.train()
@@ -220,6 +215,18 @@ def train(inputs, y, train_idx, val_idx, classes, seed, epochs, log, score_fn, n
     model.load_state_dict(best_state)
     model.eval()
     return model
+
+
+def optimizer(model, y, train_idx, classes, epochs, batch, lr):
+    """Class weights (square-root inverse frequency on the training split), AdamW with weight
+    decay 0.01 and a one-cycle schedule over every step of the run."""
+    counts = np.bincount(y[train_idx], minlength=classes).astype(np.float64)
+    weight = torch.tensor((counts.sum() / np.maximum(counts, 1) / classes) ** 0.5,
+                          dtype=torch.float32)
+    steps = max(1, epochs * ((len(train_idx) + batch - 1) // batch))
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-2)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
+    return weight, opt, sched
 
 
 @torch.no_grad()

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from . import onnx_shapes
+from . import fusion, onnx_shapes
 
 
 class Head(nn.Module):
@@ -43,12 +43,7 @@ def train(x, y, train_idx, val_idx, classes, seed, epochs, log, score_fn, name, 
     rng = np.random.default_rng(seed + 11)
     xt, yt = torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y)
     model = Head(x.shape[1], classes)
-    counts = np.bincount(y[train_idx], minlength=classes).astype(np.float64)
-    weight = torch.tensor((counts.sum() / np.maximum(counts, 1) / classes) ** 0.5,
-                          dtype=torch.float32)
-    steps = max(1, epochs * ((len(train_idx) + batch - 1) // batch))
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-2)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=steps, pct_start=0.1)
+    weight, opt, sched = fusion.optimizer(model, y, train_idx, classes, epochs, batch, lr)
     best, best_state, started = -1.0, None, time.time()
     for epoch in range(epochs):
         model.train()

@@ -65,12 +65,7 @@ public record FusionModelDescriptor(
             throw new ModelDescriptorException(
                     where + ": \"modalities\" must be vision followed by text.modalities");
         }
-        String positive =
-                root.hasNonNull("positiveLabel") ? root.get("positiveLabel").asText() : null;
-        if (positive != null && !labels.contains(positive)) {
-            throw new ModelDescriptorException(
-                    where + ": positiveLabel " + positive + " is not one of " + labels);
-        }
+        String positive = positiveLabel(where, root, labels);
         return new FusionModelDescriptor(
                 text(where, root, "id"),
                 text(where, root, "version"),
@@ -93,6 +88,17 @@ public record FusionModelDescriptor(
             throw new ModelDescriptorException(where + ": missing object \"" + name + "\"");
         }
         return value;
+    }
+
+    /** The optional {@code positiveLabel}, which must be one of {@code labels}; or null. */
+    static String positiveLabel(String where, JsonNode root, List<String> labels) {
+        String positive =
+                root.hasNonNull("positiveLabel") ? root.get("positiveLabel").asText() : null;
+        if (positive != null && !labels.contains(positive)) {
+            throw new ModelDescriptorException(
+                    where + ": positiveLabel " + positive + " is not one of " + labels);
+        }
+        return positive;
     }
 
     static String text(String where, JsonNode node, String name) {

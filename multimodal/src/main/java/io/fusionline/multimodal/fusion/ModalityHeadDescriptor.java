@@ -43,12 +43,7 @@ public record ModalityHeadDescriptor(
             throw new ModelDescriptorException(where + ": \"numeric\" must not be empty");
         }
         List<String> labels = FusionModelDescriptor.strings(where, root, "labels");
-        String positive =
-                root.hasNonNull("positiveLabel") ? root.get("positiveLabel").asText() : null;
-        if (positive != null && !labels.contains(positive)) {
-            throw new ModelDescriptorException(
-                    where + ": positiveLabel " + positive + " is not one of " + labels);
-        }
+        String positive = FusionModelDescriptor.positiveLabel(where, root, labels);
         return new ModalityHeadDescriptor(
                 FusionModelDescriptor.text(where, root, "id"),
                 FusionModelDescriptor.text(where, root, "version"),
