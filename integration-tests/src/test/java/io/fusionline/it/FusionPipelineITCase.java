@@ -3,6 +3,7 @@ package io.fusionline.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fusionline.jobs.FusionlineJobOptions;
+import io.fusionline.jobs.KafkaAccess;
 import io.fusionline.runtime.simulate.WorldSimulator;
 import io.fusionline.schema.decision.Decision;
 import io.fusionline.schema.decision.DecisionRoute;
@@ -10,7 +11,10 @@ import io.fusionline.schema.world.GroundTruth;
 import io.fusionline.simulation.fraud.FraudWorld;
 import io.fusionline.simulation.inspection.InspectionWorld;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Order;
@@ -69,6 +73,21 @@ class FusionPipelineITCase {
                         d ->
                                 assertThat(d.getClassProbabilities().get("fraud"))
                                         .isEqualTo(d.getScore()));
+        // a payment alone is the payment head's; every window was scored as its inputs arrived
+        assertThat(decisions.values())
+                .filteredOn(d -> d.getModalities().equals(List.of("transaction")))
+                .isNotEmpty()
+                .allSatisfy(d -> assertThat(d.getRoute()).isEqualTo(DecisionRoute.HEAD));
+        Set<String> scored =
+                new KafkaTestClients(KafkaAccess.of(conf))
+                                .readAllCommitted(
+                                        conf.get(FusionlineJobOptions.SCORES_TOPIC), Decision.class)
+                                .stream()
+                                .filter(Decision::getProvisional)
+                                .map(Decision::getDecisionId)
+                                .collect(Collectors.toSet());
+        assertThat(scored)
+                .containsAll(decisions.values().stream().map(Decision::getDecisionId).toList());
         for (GroundTruth t : WorldPipelines.truth(conf)) {
             Decision d = decisions.get(TestJobs.itemKey(t));
             assertThat(d.getModalities().contains("vision"))

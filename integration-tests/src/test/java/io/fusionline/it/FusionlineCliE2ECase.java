@@ -45,8 +45,8 @@ class FusionlineCliE2ECase {
                                 assertThat(l)
                                         .matches(
                                                 "decision +account-[1-4] +#\\d+ +(ok|fraud) .*"
-                                                        + "(fused .*transaction.*|payment rule"
-                                                        + " alone: .*)"));
+                                                        + "(fused .*transaction.*|transaction"
+                                                        + " head: .*)"));
     }
 
     @Test
