@@ -267,22 +267,27 @@ public final class AlertLatencyBenchmark {
     }
 
     /**
-     * What the fusion stage did since the job started, from its counters: decisions by route,
-     * provisional looks, reused looks, texts encoded there.
+     * What the fusion stages did since the job started, from their counters: decisions by route,
+     * provisional looks, reused looks, texts encoded there, and so how many windows they decided
+     * per decision (looks + decisions - reused).
      */
     static String fusionWork(String prometheus) throws Exception {
         String scrape = scrape(HttpClient.newHttpClient(), prometheus);
+        double decisions = fusionCounted(scrape, "decisions");
+        double looks = fusionCounted(scrape, "provisionalDecisions");
+        double reused = fusionCounted(scrape, "reusedDecisions");
         return String.format(
                 Locale.ROOT,
                 "fusion since the job started: %.0f decisions (%.0f by the head, %.0f early exits),"
                         + " %.0f provisional looks, %.0f decisions reused their last look, %.0f"
-                        + " deferred texts encoded",
-                fusionCounted(scrape, "decisions"),
+                        + " deferred texts encoded; windows decided per decision %.2f",
+                decisions,
                 fusionCounted(scrape, "headDecisions"),
                 fusionCounted(scrape, "earlyExits"),
-                fusionCounted(scrape, "provisionalDecisions"),
-                fusionCounted(scrape, "reusedDecisions"),
-                fusionCounted(scrape, "deferredEncodings"));
+                looks,
+                reused,
+                fusionCounted(scrape, "deferredEncodings"),
+                decisions == 0 ? Double.NaN : (decisions + looks - reused) / decisions);
     }
 
     /** The sum of the fusion stage's counter {@code name} over its subtasks in a scrape. */
@@ -295,29 +300,6 @@ public final class AlertLatencyBenchmark {
             }
         }
         return sum;
-    }
-
-    /**
-     * What the fusion stage did since the job started (capacity and half-load runs): decisions,
-     * provisional looks, decisions that reused their last look, early exits, and so how many
-     * windows it decided per decision.
-     */
-    private static void printFusionWork(HttpClient http, String prometheus, PrintStream out)
-            throws Exception {
-        String scrape = scrape(http, prometheus);
-        double decisions = fusionCounted(scrape, "decisions");
-        double looks = fusionCounted(scrape, "provisionalDecisions");
-        double reused = fusionCounted(scrape, "reusedDecisions");
-        double early = fusionCounted(scrape, "earlyExits");
-        out.printf(
-                "  fusion since the job started: %.0f decisions, %.0f provisional looks, %.0f"
-                        + " decisions reused their last look, %.0f early exits; windows decided"
-                        + " (looks + decisions - reused) per decision %.2f%n",
-                decisions,
-                looks,
-                reused,
-                early,
-                decisions == 0 ? Double.NaN : (decisions + looks - reused) / decisions);
     }
 
     private static Result halfLoad(
@@ -411,7 +393,7 @@ public final class AlertLatencyBenchmark {
                         + " letters%n",
                 decided.get(), items, waited, deadLetters.get());
         out.printf("  busiest tasks half way (busy ms/s, per subtask): %s%n", busyHalfWay[0]);
-        printFusionWork(http, prometheus, out);
+        out.println("  " + fusionWork(prometheus));
 
         Map<String, Long> produced = frameTimestamps(job, start);
         Set<String> decidedIds = decisionIds(job, start);
