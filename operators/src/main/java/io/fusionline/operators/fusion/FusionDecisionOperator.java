@@ -610,21 +610,23 @@ public final class FusionDecisionOperator extends MicroBatchOperator<AlignedWind
         final List<FusionOutput> alone;
         final float[] head;
 
+        /** The bridge's answer, with each modality's alone when asked for. */
         Looked(AlignedWindow window, FusionOutput out, List<FusionOutput> alone) {
+            this(window, out, alone, null);
+        }
+
+        /** The head's probabilities. */
+        Looked(AlignedWindow window, float[] head) {
+            this(window, null, null, head);
+        }
+
+        private Looked(
+                AlignedWindow window, FusionOutput out, List<FusionOutput> alone, float[] head) {
             this.frames = window.getVision().size();
             this.texts = window.getTexts().size();
             this.hash = hash(window);
             this.out = out;
             this.alone = alone;
-            this.head = null;
-        }
-
-        Looked(AlignedWindow window, float[] head) {
-            this.frames = window.getVision().size();
-            this.texts = window.getTexts().size();
-            this.hash = hash(window);
-            this.out = null;
-            this.alone = null;
             this.head = head;
         }
 
